@@ -1,0 +1,180 @@
+"""Vision against the current state: KPI gaps and maturity gaps.
+
+The targets of vision.yml are compared with the KPIs the survey gives (``gyomu.kpi``).
+A target's ``direction`` says what "achieved" means:
+
+* ``at_least`` (e.g. strategic_share): achieved when current >= target,
+  gap = target - current;
+* ``at_most`` (e.g. person_dependent_share): achieved when current <= target,
+  gap = current - target.
+
+So ``gap`` is always the shortfall: positive means still to close, zero or negative means the
+target is met (with a margin of ``-gap``).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+
+import pandas as pd
+
+from . import labels, schema
+from .client import Client, Target, Vision
+from .errors import Problem, SurveyError
+
+GAP_COLUMNS = ["kpi", "label", "current", "target", "direction", "gap", "achieved"]
+MATURITY_COLUMNS = ["rank", "dimension", "current", "target", "gap", "achieved"]
+
+#: Japanese wording of a target direction.
+DIRECTION_LABELS = {"at_least": "以上を目指す", "at_most": "以下に抑える"}
+
+#: Tolerance for "achieved" so 0.30000000004 counts as reaching 0.30.
+TOLERANCE = 1e-9
+
+labels.register(
+    {
+        "kpi": "KPI",
+        "label": "指標",
+        "current": "現状",
+        "target": "目標",
+        "direction": "方向",
+        "gap": "ギャップ",
+        "achieved": "達成",
+        "dimension": "観点",
+        "rank": "順位",
+    }
+)
+
+
+def shortfall(current: float, target: float, direction: str) -> float:
+    """How far ``current`` is from ``target`` in the direction of the goal (positive = short)."""
+    if direction == "at_least":
+        return float(target) - float(current)
+    if direction == "at_most":
+        return float(current) - float(target)
+    raise ValueError(f"direction は at_least か at_most です: {direction!r}")
+
+
+def is_achieved(current: float, target: float, direction: str) -> bool:
+    """Whether ``current`` meets ``target`` in ``direction`` (NaN current: not achieved)."""
+    if current is None or (isinstance(current, float) and math.isnan(current)):
+        return False
+    return shortfall(current, target, direction) <= TOLERANCE
+
+
+def evaluate_targets(values: Mapping[str, float], targets: Mapping[str, Target]) -> pd.DataFrame:
+    """Compare KPI ``values`` (a ``kpis()`` dict) with ``targets``; one row per target.
+
+    Columns: kpi, label, current, target, direction, gap, achieved (see the module docstring).
+    A target whose KPI the survey does not give raises :class:`SurveyError` naming vision.yml.
+    """
+    unknown = [key for key in targets if key not in values]
+    if unknown:
+        known = "、".join(schema.KPI_KEYS)
+        raise SurveyError(
+            [
+                Problem(
+                    "vision.yml",
+                    f"KPI '{key}' は計算できません。targets に書けるのは次のキーです: {known}",
+                    sheet="targets",
+                    column=key,
+                    value=key,
+                )
+                for key in unknown
+            ]
+        )
+    rows = []
+    for key, tgt in targets.items():
+        current = float(values[key])
+        rows.append(
+            {
+                "kpi": key,
+                "label": schema.KPI_LABELS.get(key, key),
+                "current": current,
+                "target": float(tgt.target),
+                "direction": tgt.direction,
+                "gap": shortfall(current, tgt.target, tgt.direction),
+                "achieved": is_achieved(current, tgt.target, tgt.direction),
+            }
+        )
+    out = pd.DataFrame(rows, columns=GAP_COLUMNS)
+    return out.astype({"current": float, "target": float, "gap": float, "achieved": bool})
+
+
+def _vision(client: Client) -> Vision:
+    return client.vision if client.vision is not None else Vision()
+
+
+def gap_table(client: Client, values: Mapping[str, float] | None = None) -> pd.DataFrame:
+    """Every KPI target of the client's vision.yml against the current KPI.
+
+    ``values`` defaults to ``gyomu.kpis(client)``; pass them when already computed (or to
+    compare a simulated future state). A client without vision.yml gives an empty table.
+    """
+    targets = _vision(client).targets
+    if not targets:
+        return pd.DataFrame({c: pd.Series(dtype=t) for c, t in _GAP_DTYPES.items()})
+    if values is None:
+        from .kpi import kpis
+
+        values = kpis(client)
+    return evaluate_targets(values, targets)
+
+
+_GAP_DTYPES = {
+    "kpi": "str", "label": "str", "current": "float", "target": "float", "direction": "str",
+    "gap": "float", "achieved": "bool",
+}
+
+
+def maturity_gaps(client: Client) -> pd.DataFrame:
+    """The maturity self-assessment, gaps ranked largest first.
+
+    Columns: rank (1 = largest gap), dimension, current, target, gap (= target - current),
+    achieved (current >= target). Ties keep the vision.yml order. Empty without vision.yml.
+    """
+    mat = _vision(client).maturity
+    if mat is None or len(mat) == 0:
+        return pd.DataFrame({c: pd.Series(dtype=t) for c, t in zip(
+            MATURITY_COLUMNS, ["int", "str", "float", "float", "float", "bool"], strict=True
+        )})
+    out = mat[["dimension", "current", "target"]].copy()
+    out["current"] = pd.to_numeric(out["current"]).astype(float)
+    out["target"] = pd.to_numeric(out["target"]).astype(float)
+    out["gap"] = out["target"] - out["current"]
+    out["achieved"] = out["gap"] <= TOLERANCE
+    out = out.sort_values("gap", ascending=False, kind="stable").reset_index(drop=True)
+    out.insert(0, "rank", range(1, len(out) + 1))
+    return out
+
+
+def gap_summary(table: pd.DataFrame) -> str:
+    """One Japanese sentence on a :func:`gap_table`: how many targets are met, the largest gap."""
+    if table.empty:
+        return "vision.yml に KPI の目標がありません。"
+    met = int(table["achieved"].sum())
+    text = f"{len(table)}件の目標のうち{met}件を達成しています。"
+    open_ = table[~table["achieved"]]
+    if not open_.empty:
+        rel = open_.assign(rel=open_["gap"] / open_["target"].abs().where(open_["target"] != 0, 1))
+        worst = rel.sort_values("rel", ascending=False).iloc[0]
+        text += (
+            f"相対的に最も遠いのは「{worst['label']}」で、現状 {format_kpi(worst['kpi'], worst['current'])}"
+            f"、目標 {format_kpi(worst['kpi'], worst['target'])}"
+            f"({DIRECTION_LABELS[worst['direction']]})です。"
+        )
+    return text
+
+
+def format_kpi(key: str, value: float) -> str:
+    """A KPI value as people read it: shares and utilisation in %, counts as integers, hours."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "—"
+    if key.endswith("share") or key == "max_utilization":
+        return f"{value:.1%}"
+    if key in ("overloaded_members", "truck_factor"):
+        return f"{value:.0f}"
+    if key == "total_hours":
+        return f"{value:,.1f}時間"
+    return f"{value:,.2f}"

@@ -1,0 +1,78 @@
+"""gap_table / maturity_gaps: directions, verdicts and ranking on hand-computed fixtures."""
+
+from __future__ import annotations
+
+import pytest
+from gap_fixtures import client
+
+import gyomu
+from gyomu import SurveyError, Target
+from gyomu.gap import evaluate_targets, format_kpi, gap_summary, maturity_gaps
+
+
+def test_at_least_target_short_and_met():
+    targets = {"strategic_share": Target("strategic_share", 0.30, "at_least")}
+    short = evaluate_targets({"strategic_share": 0.25}, targets).iloc[0]
+    assert short["gap"] == pytest.approx(0.05)
+    assert not short["achieved"]
+    met = evaluate_targets({"strategic_share": 0.35}, targets).iloc[0]
+    assert met["gap"] == pytest.approx(-0.05)
+    assert met["achieved"]
+    exact = evaluate_targets({"strategic_share": 0.1 + 0.2}, targets).iloc[0]  # 0.30000000000000004
+    assert exact["achieved"]
+
+
+def test_at_most_target_short_and_met():
+    targets = {"person_dependent_share": Target("person_dependent_share", 0.10, "at_most")}
+    short = evaluate_targets({"person_dependent_share": 0.40}, targets).iloc[0]
+    assert short["gap"] == pytest.approx(0.30)
+    assert not short["achieved"]
+    met = evaluate_targets({"person_dependent_share": 0.05}, targets).iloc[0]
+    assert met["gap"] == pytest.approx(-0.05)
+    assert met["achieved"]
+
+
+def test_gap_table_on_fixture_uses_real_kpis():
+    table = gyomu.gap_table(client())
+    assert list(table.columns) == ["kpi", "label", "current", "target", "direction", "gap", "achieved"]
+    rows = table.set_index("kpi")
+    # strategic: T3 50h of 200h
+    assert rows.loc["strategic_share", "current"] == pytest.approx(0.25)
+    assert rows.loc["strategic_share", "gap"] == pytest.approx(0.05)
+    assert not rows.loc["strategic_share", "achieved"]
+    # person-dependent: T2 (A only) 30h + T3 (C only) 50h; T4 is covered by B and C's 対応可 row
+    assert rows.loc["person_dependent_share", "current"] == pytest.approx(0.40)
+    assert rows.loc["person_dependent_share", "direction"] == "at_most"
+    assert rows.loc["person_dependent_share", "achieved"]
+    assert rows.loc["total_hours", "gap"] == pytest.approx(50.0)
+    assert rows.loc["strategic_share", "label"] == "戦略業務比率"
+
+
+def test_gap_table_without_vision_is_empty():
+    table = gyomu.gap_table(client(with_vision=False))
+    assert table.empty
+    assert "achieved" in table.columns
+
+
+def test_unknown_kpi_in_targets_is_a_japanese_problem():
+    with pytest.raises(SurveyError) as err:
+        evaluate_targets({"strategic_share": 0.2}, {"happiness": Target("happiness", 1.0, "at_least")})
+    text = str(err.value)
+    assert "vision.yml" in text and "happiness" in text and "strategic_share" in text
+
+
+def test_maturity_gaps_ranked_largest_first():
+    table = maturity_gaps(client())
+    assert table["dimension"].tolist() == ["戦略性", "業務標準化", "情報共有"]
+    assert table["gap"].tolist() == [3.0, 2.0, 0.0]
+    assert table["rank"].tolist() == [1, 2, 3]
+    assert table["achieved"].tolist() == [False, False, True]
+    assert maturity_gaps(client(with_vision=False)).empty
+
+
+def test_summary_and_format():
+    table = gyomu.gap_table(client())
+    text = gap_summary(table)
+    assert "3件の目標のうち1件" in text
+    assert format_kpi("strategic_share", 0.25) == "25.0%"
+    assert format_kpi("truck_factor", 2.0) == "2"
