@@ -1,0 +1,217 @@
+"""The notebooks in a real browser: JupyterLab + Debian's chromium, driven by Playwright.
+
+A module fixture installs chromium with apt when it is missing (CI runs as root on Debian),
+starts JupyterLab on loopback with a token in a temporary copy of notebooks/ and data/sample/,
+and launches the system chromium through Playwright (never a downloaded browser). Each test opens
+a notebook with ``interactive=True``, runs all cells from the menu, works a widget as a consultant
+would and checks what changed: the output on screen, or the coding.csv row on disk.
+
+tests/fixtures/browser/widget_probe.ipynb is a tiny notebook of our own that checks the harness
+itself, so a failure in a real notebook is not mistaken for a harness problem.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from browser_support import (
+    CHROMIUM_ARGS,
+    ROOT,
+    JupyterLab,
+    Steps,
+    chromium_unavailable_reason,
+    copy_workspace,
+    ensure_chromium,
+    japanese_fontconfig,
+    open_notebook,
+    run_all_and_wait,
+    screenshot_on_failure,
+    set_parameters,
+    wait_for_change,
+    wait_until,
+    widget_outputs,
+)
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+PROBE = ROOT / "tests" / "fixtures" / "browser" / "widget_probe.ipynb"
+CODER = "ブラウザ試験"
+
+
+def _sample_clients() -> list[Path]:
+    return sorted(p for p in (ROOT / "data" / "sample").glob("*") if (p / "client.yml").exists())
+
+
+@pytest.fixture(scope="module")
+def workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of notebooks/ and data/sample/ whose notebooks run with interactive=True."""
+    root = copy_workspace(tmp_path_factory.mktemp("lab-root"))
+    probe = root / "probe" / PROBE.name
+    probe.parent.mkdir()
+    shutil.copy(PROBE, probe)
+    set_parameters(probe, client_dir=str(probe.parent), interactive=True, coder=CODER)
+    clients = _sample_clients()
+    with_interviews = [c for c in clients if (c / "interviews").is_dir()] or clients
+    out = root / "out"
+    for name, client, extra in [
+        ("02_workload.ipynb", clients[:1], {}),
+        ("01_interview_coding.ipynb", with_interviews[:1], {"coder": CODER}),
+    ]:
+        nb = root / "notebooks" / name
+        if nb.exists() and client:
+            set_parameters(
+                nb,
+                client_dir=str(root / "data" / "sample" / client[0].name),
+                output_dir=str(out / nb.stem),
+                anonymize=False,
+                interactive=True,
+                **extra,
+            )
+    return root
+
+
+@pytest.fixture(scope="module")
+def lab(workspace: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[JupyterLab]:
+    with JupyterLab(workspace, tmp_path_factory.mktemp("lab-home")) as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
+    reason = chromium_unavailable_reason()
+    if reason:
+        pytest.skip(reason)
+    chromium = ensure_chromium()
+    fonts = japanese_fontconfig(tmp_path_factory.mktemp("fontconfig"))
+    browsers_path = tmp_path_factory.mktemp("playwright-browsers")
+    with pytest.MonkeyPatch.context() as mp:
+        # Belt and braces: Playwright must never fetch a browser of its own.
+        mp.setenv("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")
+        mp.setenv("PLAYWRIGHT_BROWSERS_PATH", str(browsers_path))
+        from playwright.sync_api import sync_playwright
+
+        pw = sync_playwright().start()
+        try:
+            launched = pw.chromium.launch(
+                executable_path=str(chromium),
+                args=CHROMIUM_ARGS,
+                env={**os.environ, "FONTCONFIG_FILE": str(fonts)},
+            )
+            yield launched
+            launched.close()
+        finally:
+            pw.stop()
+    assert not any(browsers_path.iterdir()), "Playwright がブラウザをダウンロードしました"
+
+
+@pytest.fixture
+def page(browser, tmp_path: Path) -> Iterator[object]:
+    """A fresh page; its last view is saved as tmp_path/final.png (failure.png on failure)."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="ja-JP")
+    context.set_default_timeout(30_000)
+    pg = context.new_page()
+    try:
+        yield pg
+        pg.screenshot(path=str(tmp_path / "final.png"), full_page=True)
+    finally:
+        context.close()
+
+
+def _rows(path: Path) -> list[dict[str, str]]:
+    if not path.exists():
+        return []
+    with path.open(encoding="utf-8-sig", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def _tree_digest(folder: Path) -> dict[str, str]:
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def test_probe_notebook_slider_changes_output_and_button_saves_a_row(
+    page, lab, workspace, tmp_path
+):
+    """The harness against our own notebook: slider -> printed value, checkbox + button -> CSV."""
+    steps = Steps()
+    csv_path = workspace / "probe" / "coding.csv"
+    with screenshot_on_failure(page, tmp_path):
+        open_notebook(page, lab, "probe/widget_probe.ipynb", steps)
+        assert run_all_and_wait(page, lab, steps) == 4
+
+        before = widget_outputs(page)
+        assert any("しきい値は 3 です" in s for s in before), before
+        handle = page.locator(".widget-slider", has_text="しきい値").locator(".noUi-handle")
+        steps("スライダーのつまみをクリック", handle.click)
+        steps("→ キーで 1 つ上げる", lambda: handle.press("ArrowRight"))
+        after = wait_for_change(page, lab, before)
+        assert any("しきい値は 4 です" in s for s in after), after
+
+        assert _rows(csv_path) == []
+        steps("コード「業務過多」にチェック", page.get_by_role("checkbox", name="業務過多").check)
+        steps("「保存して次へ」を押す", page.get_by_role("button", name="保存して次へ").click)
+        rows = wait_until(lambda: _rows(csv_path), 30, "coding.csv に行が書かれません")
+    assert rows == [{"segment_id": "I01-001", "code": "業務過多", "coder": CODER}]
+    print(f"ブラウザ操作 {len(steps)} 回")
+
+
+def test_workload_notebook_widget_updates_output(page, lab, workspace, tmp_path):
+    """02_workload with interactive=True: changing a filter redraws the charts/tables."""
+    assert (workspace / "notebooks" / "02_workload.ipynb").exists(), (
+        "02_workload.ipynb がありません"
+    )
+    steps = Steps()
+    with screenshot_on_failure(page, tmp_path):
+        open_notebook(page, lab, "notebooks/02_workload.ipynb", steps)
+        run_all_and_wait(page, lab, steps, timeout=300)
+
+        before = widget_outputs(page)
+        assert any(s.strip("|") for s in before), "ウィジェットの出力が表示されていません"
+        dropdown = page.locator(".widget-dropdown select").first
+        options = dropdown.locator("option").all_inner_texts()
+        current = dropdown.evaluate("e => e.options[e.selectedIndex].text")
+        other = next(o for o in options if o != current)
+        steps(f"ドロップダウンで「{other}」を選ぶ", lambda: dropdown.select_option(label=other))
+        after = wait_for_change(page, lab, before, timeout=120)
+    assert after != before
+    print(f"ブラウザ操作 {len(steps)} 回")
+
+
+def test_coding_tool_saves_a_row_to_coding_csv(page, lab, workspace, tmp_path):
+    """01_interview_coding with interactive=True: ticking a code and saving adds a coding.csv row."""
+    nb = workspace / "notebooks" / "01_interview_coding.ipynb"
+    assert nb.exists(), "01_interview_coding.ipynb がありません"
+    repo_sample = _tree_digest(ROOT / "data" / "sample")
+    clients = [c for c in sorted((workspace / "data" / "sample").glob("*")) if c.is_dir()]
+    coded = {c.name: len(_rows(c / "coding.csv")) for c in clients}
+
+    def grown() -> list[dict[str, str]] | None:
+        for c in clients:
+            rows = _rows(c / "coding.csv")
+            if len(rows) > coded[c.name]:
+                return rows
+        return None
+
+    steps = Steps()
+    with screenshot_on_failure(page, tmp_path):
+        open_notebook(page, lab, "notebooks/01_interview_coding.ipynb", steps)
+        run_all_and_wait(page, lab, steps, timeout=300)
+
+        box = page.locator(".widget-checkbox input[type=checkbox]:not(:checked)").first
+        steps("未チェックのコードにチェック", box.check)
+        steps("「次へ」を押す", page.get_by_role("button", name="次へ").first.click)
+        rows = wait_until(grown, 30, "coding.csv に行が増えません")
+    assert any(r.get("coder") == CODER for r in rows), rows
+    assert _tree_digest(ROOT / "data" / "sample") == repo_sample, (
+        "リポジトリのサンプルが変わりました"
+    )
+    print(f"ブラウザ操作 {len(steps)} 回")
