@@ -1,0 +1,340 @@
+"""The survey workbook a client fills in: a blank template and the same template filled by code.
+
+``write_template(path)`` writes survey.xlsx with the sheets メンバー, 業務一覧 and 工数 (headers
+from :mod:`gyomu.schema`, Japanese canonical), an instruction sheet 記入方法 with the meaning of
+every column, the allowed values and a few example rows, Excel drop-downs on every enumerated
+column, a frozen header row and a comment on each header.
+
+The data sheets hold only the header row, so nothing the client did not type is ever read as
+data: the examples live on 記入方法, not on the data sheets.
+
+``write_survey(path, members, tasks, hours, grades=...)`` writes the same workbook filled with
+frames that use the English aliases (as :class:`gyomu.Client` holds them); it loads back
+unchanged with ``gyomu.load_client``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import math
+import re
+import zipfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.comments import Comment
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
+
+from . import schema
+
+DEFAULT_GRADES = ("G1", "G2", "G3", "G4", "G5")
+INSTRUCTION_SHEET = "記入方法"
+#: Fixed timestamp written into every workbook, so that generated files are reproducible.
+FIXED_TIME = dt.datetime(2026, 1, 1, 0, 0, 0)
+#: Number of rows the drop-downs and number checks cover on a blank template.
+TEMPLATE_ROWS = 2000
+
+_HEADER_FILL = PatternFill("solid", fgColor="1F4E78")
+_REQUIRED_FILL = PatternFill("solid", fgColor="C00000")
+_HEADER_FONT = Font(bold=True, color="FFFFFF")
+_EXAMPLE_FILL = PatternFill("solid", fgColor="FFF2CC")
+
+_WIDTHS = {
+    "member_id": 12, "name": 16, "grade": 8, "employment": 12, "team": 16, "capacity_hours": 14,
+    "task_id": 10, "category": 12, "subcategory": 14, "task": 36, "purpose": 8, "kind": 10,
+    "difficulty": 8, "remote": 10, "outsourcing": 10, "frequency": 8, "manual": 11, "note": 30,
+    "hours": 11, "times_per_month": 8, "hours_per_time": 14, "role": 10,
+}
+
+#: Example rows shown on the instruction sheet (never on the data sheets).
+EXAMPLES: dict[str, list[dict[str, Any]]] = {
+    "members": [
+        {"member_id": "M01", "name": "見本 太郎", "grade": "G4", "employment": "正社員",
+         "team": "総務課", "capacity_hours": 160},
+        {"member_id": "M02", "name": "見本 花子", "grade": "G1", "employment": "パート",
+         "team": "総務課", "capacity_hours": 120},
+    ],
+    "tasks": [
+        {"task_id": "T01", "category": "庶務", "subcategory": "郵便", "task": "郵便物の仕分け・配布",
+         "purpose": "運用", "kind": "定型", "difficulty": 1, "remote": "不可", "outsourcing": "一部可",
+         "frequency": "日次", "manual": "有", "note": ""},
+        {"task_id": "T02", "category": "総務企画", "subcategory": "方針", "task": "総務方針の策定",
+         "purpose": "戦略", "kind": "非定型", "difficulty": 5, "remote": "可", "outsourcing": "不可",
+         "frequency": "年次", "manual": "無", "note": "経営会議で承認"},
+    ],
+    "hours": [
+        {"member_id": "M01", "task_id": "T02", "hours": 12, "times_per_month": None,
+         "hours_per_time": None, "role": "主担当"},
+        {"member_id": "M02", "task_id": "T01", "hours": None, "times_per_month": 20,
+         "hours_per_time": 0.5, "role": "主担当"},
+        {"member_id": "M01", "task_id": "T01", "hours": None, "times_per_month": None,
+         "hours_per_time": None, "role": "対応可"},
+    ],
+}
+
+_RULES = [
+    "この調査票は、部署の業務と、誰がどの業務に毎月どれくらいの時間を使っているかを把握するためのものです。",
+    "「メンバー」「業務一覧」「工数」の3シートに、1行目の見出しの下(2行目以降)から記入してください。",
+    "見出しが赤いのは必須の列です。見出しにカーソルを当てると、記入のヒントが表示されます。",
+    "選択肢のある列は、セルを選ぶと表示されるドロップダウンから選んでください。",
+    "工数シートは「メンバー × 業務」ごとに1行です。同じ組み合わせを2行に分けないでください。",
+    "時間は、月間工数(1か月あたりの時間)か、回数(1か月あたり)と1回あたり時間のどちらかで記入してください。"
+    "回数と1回あたり時間を記入した場合は、回数 × 1回あたり時間 が月間工数になります(例: 月20回 × 0.5時間 = 10時間)。",
+    "年に数回の業務は、年間の時間を12で割った1か月あたりの時間を記入してください(例: 年2回 × 6時間 → 月1時間)。",
+    "役割が「対応可」の行は、普段は担当していないが代わりに対応できることを表します。時間は空欄(0時間)で構いません。",
+    "時間は「2」「1.5」のように数字で記入してください(「2時間」「30分」も読み取れます)。",
+    "下の記入例はこのシートだけにあります。データのシートには記入例を書き写さないでください。",
+]
+
+
+def _grades(grades: Sequence[str] | None) -> list[str]:
+    return [str(g) for g in (grades if grades is not None else DEFAULT_GRADES)]
+
+
+def _labels(column: schema.Column, grades: list[str]) -> list[str] | None:
+    if column.alias == "grade":
+        return grades
+    if column.labels is not None:
+        return [str(v) for v in column.labels]
+    return None
+
+
+def _hint(column: schema.Column, grades: list[str]) -> str:
+    parts = [f"{column.ja}({column.alias})"]
+    parts.append("必須" if column.required else "任意")
+    if column.alias == "grade":
+        parts.append("選択肢: " + " / ".join(grades))
+    elif column.hint:
+        parts.append(column.hint)
+    if column.alias in ("hours", "times_per_month", "hours_per_time"):
+        parts.append("月間工数、または 回数 と 1回あたり時間 のどちらかを記入")
+    return "\n".join(parts)
+
+
+def _write_header(ws: Worksheet, sheet: schema.Sheet, grades: list[str], n_rows: int) -> None:
+    for j, col in enumerate(sheet.columns, start=1):
+        cell = ws.cell(row=1, column=j, value=col.ja)
+        cell.font = _HEADER_FONT
+        cell.fill = _REQUIRED_FILL if col.required else _HEADER_FILL
+        cell.alignment = Alignment(horizontal="center", vertical="center")
+        comment = Comment(_hint(col, grades), "gyomu")
+        comment.width, comment.height = 260, 110
+        cell.comment = comment
+        letter = get_column_letter(j)
+        ws.column_dimensions[letter].width = _WIDTHS.get(col.alias, 12)
+        cells = f"{letter}2:{letter}{max(n_rows, 2) + 1}"
+        labels = _labels(col, grades)
+        if labels is not None:
+            dv = DataValidation(
+                type="list",
+                formula1='"' + ",".join(labels) + '"',
+                allow_blank=not col.required,
+                showErrorMessage=True,
+                errorTitle="入力できない値です",
+                error=f"{col.ja} は {' / '.join(labels)} から選んでください",
+                promptTitle=col.ja,
+                prompt=" / ".join(labels)[:255],
+                showInputMessage=True,
+            )
+            dv.add(cells)
+            ws.add_data_validation(dv)
+        elif col.kind == "number":
+            dv = DataValidation(
+                type="decimal",
+                operator="greaterThanOrEqual",
+                formula1="0",
+                allow_blank=True,
+                showErrorMessage=True,
+                errorTitle="入力できない値です",
+                error=f"{col.ja} は 0 以上の数値で入力してください",
+            )
+            dv.add(cells)
+            ws.add_data_validation(dv)
+    ws.freeze_panes = "A2"
+    ws.row_dimensions[1].height = 22
+
+
+def _write_instructions(ws: Worksheet, grades: list[str]) -> None:
+    ws.column_dimensions["A"].width = 16
+    ws.column_dimensions["B"].width = 18
+    ws.column_dimensions["C"].width = 8
+    ws.column_dimensions["D"].width = 70
+    ws["A1"] = "業務調査票 記入方法"
+    ws["A1"].font = Font(bold=True, size=14)
+    row = 3
+    for i, rule in enumerate(_RULES, start=1):
+        ws.cell(row=row, column=1, value=f"{i}.")
+        cell = ws.cell(row=row, column=2, value=rule)
+        ws.merge_cells(start_row=row, start_column=2, end_row=row, end_column=4)
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        ws.row_dimensions[row].height = 30 if len(rule) > 60 else 16
+        row += 1
+    row += 1
+    for sheet in schema.SHEETS:
+        ws.cell(row=row, column=1, value=f"シート「{sheet.ja}」の列").font = Font(bold=True, size=12)
+        row += 1
+        for j, head in enumerate(("列名", "英語名(別名)", "必須", "意味・選べる値"), start=1):
+            c = ws.cell(row=row, column=j, value=head)
+            c.font, c.fill = _HEADER_FONT, _HEADER_FILL
+        row += 1
+        for col in sheet.columns:
+            labels = _labels(col, grades)
+            meaning = col.hint or ""
+            if labels is not None:
+                meaning = "選択肢: " + " / ".join(labels)
+                if col.hint and col.alias != "grade":
+                    meaning = col.hint if "/" in col.hint else f"{col.hint}(選択肢: {' / '.join(labels)})"
+            if col.alias == "grade":
+                meaning = "等級(下位→上位の順): " + " / ".join(grades)
+            ws.cell(row=row, column=1, value=col.ja)
+            ws.cell(row=row, column=2, value=col.alias)
+            ws.cell(row=row, column=3, value="○" if col.required else "")
+            ws.cell(row=row, column=4, value=meaning)
+            row += 1
+        row += 1
+        ws.cell(row=row, column=1, value=f"記入例(「{sheet.ja}」シート)").font = Font(bold=True)
+        row += 1
+        for j, col in enumerate(sheet.columns, start=1):
+            c = ws.cell(row=row, column=j, value=col.ja)
+            c.font, c.fill = _HEADER_FONT, _HEADER_FILL
+        row += 1
+        for example in EXAMPLES[sheet.alias]:
+            for j, col in enumerate(sheet.columns, start=1):
+                value = example.get(col.alias)
+                c = ws.cell(row=row, column=j, value=None if value in ("", None) else value)
+                c.fill = _EXAMPLE_FILL
+            row += 1
+        row += 1
+
+
+def _build(grades: Sequence[str] | None, n_rows: int) -> Workbook:
+    gl = _grades(grades)
+    wb = Workbook()
+    ws = wb.active
+    ws.title = INSTRUCTION_SHEET
+    _write_instructions(ws, gl)
+    for sheet in schema.SHEETS:
+        _write_header(wb.create_sheet(sheet.ja), sheet, gl, n_rows)
+    wb.properties.creator = "gyomu"
+    wb.properties.title = "業務調査票"
+    wb.properties.created = FIXED_TIME
+    wb.properties.modified = FIXED_TIME
+    return wb
+
+
+def freeze_timestamps(path: str | Path, when: dt.datetime = FIXED_TIME) -> None:
+    """Rewrite an .xlsx so its zip entries and document properties carry ``when``.
+
+    openpyxl stamps the save time into docProps/core.xml and the zip headers; with this the
+    same content always gives the same bytes.
+    """
+    path = Path(path)
+    stamp = when.strftime("%Y-%m-%dT%H:%M:%SZ")
+    buf = io.BytesIO()
+    with zipfile.ZipFile(path) as src, zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                text = data.decode("utf-8")
+                for tag in ("created", "modified"):
+                    text = re.sub(
+                        rf"(<dcterms:{tag}[^>]*>)[^<]*(</dcterms:{tag}>)", rf"\g<1>{stamp}\g<2>", text
+                    )
+                data = text.encode("utf-8")
+            new = zipfile.ZipInfo(info.filename, date_time=when.timetuple()[:6])
+            new.compress_type = zipfile.ZIP_DEFLATED
+            new.external_attr = info.external_attr
+            dst.writestr(new, data)
+    path.write_bytes(buf.getvalue())
+
+
+def write_template(path: str | Path, *, grades: Sequence[str] | None = None) -> Path:
+    """Write a blank survey.xlsx for a client to fill in; returns the path.
+
+    ``grades`` are the client's grade labels, junior to senior (client.yml ``grades``); they
+    become the drop-down of 等級. The data sheets hold only their header row.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    _build(grades, TEMPLATE_ROWS).save(path)
+    freeze_timestamps(path)
+    return path
+
+
+def _cell_value(value: Any, column: schema.Column) -> Any:
+    """A frame value as it should be typed into the sheet (None for missing)."""
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if column.kind == "number":
+        f = float(value)
+        return int(f) if f.is_integer() else f
+    if column.kind == "integer":
+        return int(value)
+    if hasattr(value, "item"):  # numpy scalar
+        value = value.item()
+    if isinstance(value, str):
+        return value if value != "" else None
+    return value
+
+
+def _fill(ws: Worksheet, sheet: schema.Sheet, frame: pd.DataFrame) -> None:
+    columns = [c for c in sheet.columns if c.alias in frame.columns]
+    idx = {c.alias: j for j, c in enumerate(sheet.columns, start=1)}
+    # Extra columns of the frame are kept after the schema's columns.
+    extra = [c for c in frame.columns if c not in {x.alias for x in sheet.columns}]
+    for k, name in enumerate(extra, start=len(sheet.columns) + 1):
+        ws.cell(row=1, column=k, value=str(name)).font = Font(bold=True)
+        idx[name] = k
+    text_col = schema.Column("", "", "text")
+    for col in columns + [schema.Column(str(e), str(e), "text") for e in extra]:
+        j = idx[col.alias]
+        spec = col if col.alias in sheet_aliases(sheet) else text_col
+        for i, value in enumerate(frame[col.alias].tolist(), start=2):
+            v = _cell_value(value, spec)
+            if v is not None:
+                ws.cell(row=i, column=j, value=v)
+
+
+def sheet_aliases(sheet: schema.Sheet) -> set[str]:
+    """The English aliases of a sheet's columns."""
+    return {c.alias for c in sheet.columns}
+
+
+def write_survey(
+    path: str | Path,
+    members: pd.DataFrame,
+    tasks: pd.DataFrame,
+    hours: pd.DataFrame,
+    *,
+    grades: Sequence[str] | None = None,
+) -> Path:
+    """Write survey.xlsx from frames with the English alias columns; returns the path.
+
+    The workbook is the template of :func:`write_template` with the rows filled in: missing
+    values stay blank, numbers are written as numbers, categoricals as their labels. In the
+    hours frame, a row whose ``times_per_month`` and ``hours_per_time`` are both given is
+    written with those two and a blank 月間工数, so the workbook says what the client said.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    gl = _grades(grades)
+    n = max(len(members), len(tasks), len(hours), TEMPLATE_ROWS)
+    wb = _build(gl, n)
+    hours = hours.copy()
+    if {"times_per_month", "hours_per_time"} <= set(hours.columns) and "hours" in hours.columns:
+        both = hours["times_per_month"].notna() & hours["hours_per_time"].notna()
+        hours["hours"] = hours["hours"].astype(float).mask(both)
+    for sheet, frame in ((schema.MEMBERS, members), (schema.TASKS, tasks), (schema.HOURS, hours)):
+        _fill(wb[sheet.ja], sheet, frame)
+    wb.save(path)
+    freeze_timestamps(path)
+    return path
