@@ -111,7 +111,7 @@ def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
 
 
 @pytest.fixture
-def page(browser, tmp_path: Path) -> Iterator[object]:
+def page(browser, lab: JupyterLab, tmp_path: Path) -> Iterator[object]:
     """A fresh page; its last view is saved as tmp_path/final.png (failure.png on failure)."""
     context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="ja-JP")
     context.set_default_timeout(30_000)
@@ -121,6 +121,7 @@ def page(browser, tmp_path: Path) -> Iterator[object]:
         pg.screenshot(path=str(tmp_path / "final.png"), full_page=True)
     finally:
         context.close()
+        lab.shutdown_kernels()
 
 
 def _rows(path: Path) -> list[dict[str, str]]:
