@@ -52,7 +52,7 @@ def tokenizer():
     """The shared Sudachi tokenizer (core dictionary, SplitMode A), created once per process."""
     from sudachipy import Dictionary, SplitMode
 
-    return Dictionary(dict="core").create(mode=SplitMode.A)
+    return Dictionary(dict="core").tokenizer(mode=SplitMode.A)
 
 
 def split_text(text: str, max_chars: int = MAX_CHUNK) -> list[tuple[int, str]]:

@@ -147,7 +147,7 @@ def _frame(entries: list[dict[str, Any]]) -> pd.DataFrame:
 @lru_cache(maxsize=1)
 def _default_entries() -> tuple[dict[str, Any], ...]:
     text = resources.files("gyomu").joinpath("data/default_codebook.yml").read_text(encoding="utf-8")
-    _, _, entries, problems = _parse(yaml.safe_load(text), "default_codebook.yml")
+    _, _, entries, problems = _parse(yaml.load(text, Loader=yaml.BaseLoader), "default_codebook.yml")
     assert not problems, problems
     return tuple(entries)
 
@@ -170,8 +170,8 @@ def merge_codebooks(base: list[dict[str, Any]], extra: list[dict[str, Any]],
 def parse_codebook(text: str, file: str = "codebook.yml") -> tuple[pd.DataFrame, list[Problem]]:
     """A codebook from YAML text (see the module docstring for replace/extend)."""
     try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
+        data = yaml.load(text, Loader=yaml.BaseLoader)  # all scalars stay text
+    except (yaml.YAMLError, ValueError) as exc:
         mark = getattr(exc, "problem_mark", None)
         return default_codebook(), [Problem(
             file, "YAML として読めません。インデントと 'キー: 値' の書き方を確認してください。標準コードブックを使います。",

@@ -115,6 +115,11 @@ def segment_text(body: str) -> list[tuple[str | None, str]]:
     return segments
 
 
+def segment_id(interview_id: str, position: int) -> str:
+    """The stable id of the segment at 1-based ``position``: ``"<interview_id>-<nnn>"``."""
+    return f"{interview_id}-{position:03d}"
+
+
 def _as_text(value: Any) -> Any:
     if value is None:
         return pd.NA
@@ -146,8 +151,9 @@ def read_interview(path: Path) -> tuple[dict[str, Any] | None, list[tuple[str | 
     meta: dict[str, Any] = {}
     if front is not None:
         try:
-            loaded = yaml.safe_load(front) if front.strip() else {}
-        except yaml.YAMLError as exc:
+            # BaseLoader: every value stays text (id: 001 stays '001', dates are parsed below)
+            loaded = yaml.load(front, Loader=yaml.BaseLoader) if front.strip() else {}
+        except (yaml.YAMLError, ValueError) as exc:
             mark = getattr(exc, "problem_mark", None)
             row = mark.line + 2 if mark is not None else None
             return None, [], [Problem(
@@ -218,7 +224,7 @@ def read_interviews(folder: Path) -> tuple[pd.DataFrame, pd.DataFrame, list[Prob
         records.append(record)
         for pos, (speaker, text) in enumerate(segments, 1):
             rows.append({
-                "interview_id": iid, "segment_id": f"{iid}-{pos:03d}", "position": pos,
+                "interview_id": iid, "segment_id": segment_id(iid, pos), "position": pos,
                 "speaker": speaker if speaker is not None else pd.NA,
                 "respondent": record["respondent"], "role": record["role"], "text": text,
             })
