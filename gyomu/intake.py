@@ -105,7 +105,7 @@ class RawSheet:
     frame: pd.DataFrame
     headers: dict[str, str]
     header_row: int
-    order: list[str] = field(default_factory=list)  #: column names in file order
+    order: list[str] = field(default_factory=list)  #: headers as written, in file order
 
     def problem(self, message: str, *, row: int | None = None, alias: str | None = None,
                 value: Any = None, level: str = "error") -> Problem:
@@ -196,7 +196,8 @@ def _assemble(
             names[j] = f"列{j + 1}" if csv else f"列{_column_letter(j)}"
     frame = data[[j for j in names if j in data.columns]].rename(columns=names)
     frame = frame.loc[:, ~frame.columns.duplicated()]
-    raw = RawSheet(spec, file, sheet_name, frame, headers, header_row, list(frame.columns))
+    order = [str(c).strip() for c in header_cells if not normalize._is_blank(c)]
+    raw = RawSheet(spec, file, sheet_name, frame, headers, header_row, order)
     return raw, problems
 
 
@@ -430,7 +431,6 @@ class _Checker:
     def __init__(self, raw: RawSheet):
         self.raw = raw
         self.problems: list[Problem] = []
-        self.position = {name: i for i, name in enumerate(raw.order)}
 
     def cells(self, mask: pd.Series | np.ndarray, alias: str, message: Callable[[Any], str],
               source: pd.Series | None = None, level: str = "error") -> None:
@@ -720,7 +720,8 @@ def _check_hours(raw: RawSheet, cols: dict[str, pd.Series], invalid: dict[str, p
     if not _has_hours_columns(raw):  # reported once for the sheet
         return computed.fillna(0.0)
     backup = role.eq("対応可").fillna(False).astype(bool)
-    rejected = invalid.get("hours", no) | invalid.get("times_per_month", no) | invalid.get("hours_per_time", no)
+    rejected = (invalid.get("hours", no) | invalid.get("times_per_month", no)
+                | invalid.get("hours_per_time", no) | invalid.get("role", no))
     missing = computed.isna() & ~backup & ~rejected
     if missing.any():
         only_times = missing & times.notna()

@@ -1,0 +1,566 @@
+"""gyomu.load_client: reading client folders, accepting messy input, reporting every problem."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pytest
+
+import gyomu
+from gyomu import SurveyError, load_client
+from gyomu.normalize import parse_hours_text, parse_labels, suggest
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+CONFIG = """\
+name: テスト総務株式会社
+wave: 2026-10
+capacity_hours: 160
+grades: [G1, G2, G3]
+strategic_purposes: [戦略, 改善]
+anonymize: false
+"""
+
+MEMBERS = [
+    ["メンバーID", "氏名", "等級", "雇用形態", "所属", "月間所定時間"],
+    ["M01", "山田 一郎", "G3", "正社員", "総務課", 160],
+    ["M02", "佐藤 花子", "G2", "正社員", "総務課", None],
+    ["M03", "鈴木 次郎", "G1", "パート", "総務課", 80],
+]
+TASKS = [
+    ["業務ID", "大分類", "中分類", "業務名", "目的", "業務種別", "難易度", "リモート", "外部委託",
+     "頻度", "マニュアル", "備考"],
+    ["T01", "庶務", "郵便", "郵便物の仕分け", "運用", "定型", 1, "不可", "可", "日次", "有", None],
+    ["T02", "総務企画", "方針", "総務方針の策定", "戦略", "非定型", 5, "可", "不可", "年次", "無", "承認"],
+    ["T03", "契約・購買", "発注", "備品の発注", "運用", "定型", 2, "一部可", "一部可", "月次", "無", None],
+    ["T04", "施設管理", "点検", "設備の点検立会い", "管理", "突発", 3, "不可", "一部可", "随時", None, None],
+]
+HOURS = [
+    ["メンバーID", "業務ID", "月間工数", "回数", "1回あたり時間", "役割"],
+    ["M01", "T02", 12, None, None, "主担当"],
+    ["M02", "T01", None, 20, 0.5, "主担当"],
+    ["M01", "T01", None, None, None, "対応可"],
+    ["M02", "T03", 8, None, None, "主担当"],
+    ["M03", "T03", 4, None, None, "副担当"],
+    ["M03", "T04", 6, None, None, "主担当"],
+]
+
+
+def copy_rows(rows: list[list]) -> list[list]:
+    return [list(r) for r in rows]
+
+
+def write_workbook(path: Path, sheets: dict[str, list[list]], merges: dict[str, list[str]] | None = None,
+                   ) -> Path:
+    """An .xlsx with the given sheets; rows are written from A1 (None = empty cell)."""
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    for name, rows in sheets.items():
+        ws = wb.create_sheet(name)
+        for i, row in enumerate(rows, start=1):
+            for j, value in enumerate(row, start=1):
+                if value is not None:
+                    ws.cell(row=i, column=j, value=value)
+        for rng in (merges or {}).get(name, []):
+            ws.merge_cells(rng)
+    wb.save(path)
+    return path
+
+
+def make_client_dir(tmp_path: Path, name: str = "test-client", *, members=None, tasks=None,
+                    hours=None, config: str = CONFIG, merges=None) -> Path:
+    folder = tmp_path / name
+    folder.mkdir()
+    (folder / "client.yml").write_text(config, encoding="utf-8")
+    write_workbook(folder / "survey.xlsx", {
+        "メンバー": members if members is not None else copy_rows(MEMBERS),
+        "業務一覧": tasks if tasks is not None else copy_rows(TASKS),
+        "工数": hours if hours is not None else copy_rows(HOURS),
+    }, merges)
+    return folder
+
+
+def problems_of(folder: Path) -> list[gyomu.Problem]:
+    with pytest.raises(SurveyError) as info:
+        load_client(folder)
+    return info.value.problems
+
+
+def only(problems: list[gyomu.Problem], **where) -> gyomu.Problem:
+    found = [p for p in problems if all(getattr(p, k) == v for k, v in where.items())]
+    assert len(found) == 1, (where, [str(p) for p in problems])
+    return found[0]
+
+
+def digest(folder: Path) -> dict[str, str]:
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+# ---------------------------------------------------------------------------------------------
+# happy path
+# ---------------------------------------------------------------------------------------------
+
+
+def test_load_xlsx_client_frames_and_types(tmp_path):
+    client = load_client(make_client_dir(tmp_path))
+    assert client.client_id == "test-client"
+    assert client.name == "テスト総務株式会社" and client.wave == "2026-10"
+    assert client.config.grades == ["G1", "G2", "G3"]
+    m, t, h = client.members, client.tasks, client.hours
+    assert list(m.columns) == ["member_id", "name", "grade", "employment", "team", "capacity_hours"]
+    assert list(h.columns) == ["member_id", "task_id", "hours", "times_per_month", "hours_per_time", "role"]
+    assert m["capacity_hours"].tolist() == [160.0, 160.0, 80.0]  # blank -> client.yml
+    # 回数 × 1回あたり時間: 20 × 0.5 = 10; 対応可 with blanks = 0
+    assert h["hours"].tolist() == [12.0, 10.0, 0.0, 8.0, 4.0, 6.0]
+    assert h["hours"].dtype == "float64"
+    assert m["grade"].cat.ordered and list(m["grade"].cat.categories) == ["G1", "G2", "G3"]
+    assert m["grade"].max() == "G3"
+    assert list(t["kind"].cat.categories) == ["定型", "非定型", "突発"] and t["kind"].cat.ordered
+    assert list(t["difficulty"].cat.categories) == [1, 2, 3, 4, 5]
+    assert t["difficulty"].tolist() == [1, 5, 2, 3]
+    assert list(t["remote"].cat.categories) == ["可", "一部可", "不可"]
+    assert t["frequency"].cat.ordered
+    assert t["manual"].isna().tolist() == [False, False, False, True]
+    assert h["role"].tolist() == ["主担当", "主担当", "対応可", "主担当", "副担当", "主担当"]
+    assert client.warnings == []
+    assert client.history == {}
+    assert client.vision is None
+
+
+def test_load_csv_fixture_with_vision_and_interviews():
+    client = load_client(FIXTURES / "mini-client")
+    assert len(client.members) == 3 and len(client.tasks) == 4
+    assert client.hours["hours"].sum() == pytest.approx(12 + 10 + 0 + 8 + 4 + 6)
+    assert client.vision.targets["strategic_share"].direction == "at_least"
+    assert client.vision.targets["person_dependent_share"].target == 0.10
+    assert client.vision.measures[0].start == pd.Period("2027-01", "M")
+    assert client.vision.maturity["target"].tolist() == [4]
+    if not client.segments.empty:  # read by gyomu.interviews
+        assert client.segments["interview_id"].tolist() == ["I01", "I01"]
+
+
+def test_extra_columns_are_kept_after_the_schema_columns(tmp_path):
+    members = copy_rows(MEMBERS)
+    members[0].append("メモ")
+    members[1].append("課長")
+    client = load_client(make_client_dir(tmp_path, members=members))
+    assert client.members.columns[-1] == "メモ"
+    assert client.members["メモ"].tolist()[0] == "課長"
+
+
+def test_history_rounds_are_clients_keyed_by_wave(tmp_path):
+    folder = make_client_dir(tmp_path)
+    past = folder / "history" / "2025-10"
+    past.mkdir(parents=True)
+    hours = copy_rows(HOURS)
+    hours[1][2] = 20  # M01 T02 had 20 h a year earlier
+    write_workbook(past / "survey.xlsx", {"メンバー": copy_rows(MEMBERS), "業務一覧": copy_rows(TASKS),
+                                          "工数": hours})
+    client = load_client(folder)
+    assert list(client.history) == ["2025-10"]
+    old = client.history["2025-10"]
+    assert old.wave == "2025-10" and old.client_id == "test-client"
+    assert old.hours["hours"].iloc[0] == 20.0 and old.segments.empty
+    assert load_client(folder, history=False).history == {}
+
+
+# ---------------------------------------------------------------------------------------------
+# messy input that is accepted
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("typed", "hours"), [
+    ("２", 2.0), (" 2 ", 2.0), ("2h", 2.0), ("2時間", 2.0), ("1.5H", 1.5), ("１．５ｈ", 1.5),
+    ("30分", 0.5), ("1時間30分", 1.5), ("2時間半", 2.5), ("1:30", 1.5), ("約3時間", 3.0), (4, 4.0),
+])
+def test_hours_forms_people_type(typed, hours):
+    assert parse_hours_text(typed) == pytest.approx(hours)
+
+
+@pytest.mark.parametrize("typed", ["abc", "2時間くらい", "たくさん", "1-2h"])
+def test_hours_forms_that_are_not_read(typed):
+    with pytest.raises(ValueError):
+        parse_hours_text(typed)
+
+
+def test_label_variants_are_normalised():
+    values, bad = parse_labels(pd.Series([" 可 ", "可能", "一部 可", "○", "×", "ｘｘ"]),
+                               ["可", "一部可", "不可"], gyomu.normalize.synonyms_for("remote"))
+    assert values.tolist()[:5] == ["可", "可", "一部可", "可", "不可"]
+    assert bad.tolist() == [False] * 5 + [True]
+
+
+def test_messy_workbook_is_accepted(tmp_path):
+    members = [
+        ["2026年度 業務量調査 メンバー一覧", None, None],  # title row above the header
+        [None, None, None],
+        ["member_id", "name", "grade", "capacity_hours"],  # English aliases
+        ["Ｍ０１", " 山田 一郎 ", " G3 ", "１６０"],  # full-width, spaces
+        [None, None, None, None],  # blank row
+        ["M02", "佐藤 花子", "ｇ２", "160h"],
+        ["M03", "鈴木 次郎", "G1", "80時間"],
+    ]
+    tasks = copy_rows(TASKS)
+    tasks[0][6] = "難易度(1-5)"  # unit in the header
+    tasks[1][6] = "１"
+    tasks[2][7] = "可能"
+    tasks[3][8] = " 一部可 "
+    tasks[4][9] = "不定期"
+    tasks[2][10] = "なし"
+    hours = [
+        ["工数シート", None],
+        ["※ 1か月あたりで記入", None],
+        ["Member ID", "業務ID", "月間工数（時間）", "回数", "1回当たり時間", "役割"],
+        ["M01", "T02", "12時間", None, None, "主担当"],
+        ["M02", "T01", None, "２０回", "30分", "主"],
+        [None, None, None, None, None, None],
+        ["M01", "T01", None, None, None, "対応可"],
+        ["M02", "T03", "1時間30分", None, None, "主担当"],
+        ["M03", "T03", "2h", None, None, "副担当"],
+        ["M03", "T04", " 6 ", None, None, "主担当"],
+    ]
+    client = load_client(make_client_dir(tmp_path, members=members, tasks=tasks, hours=hours))
+    assert client.members["member_id"].tolist() == ["M01", "M02", "M03"]
+    assert client.members["name"].tolist()[0] == "山田 一郎"
+    assert client.members["grade"].tolist() == ["G3", "G2", "G1"]
+    assert client.members["capacity_hours"].tolist() == [160.0, 160.0, 80.0]
+    assert client.tasks["difficulty"].tolist() == [1, 5, 2, 3]
+    assert client.tasks["remote"].tolist()[1] == "可"
+    assert client.tasks["outsourcing"].tolist()[2] == "一部可"
+    assert client.tasks["frequency"].tolist()[3] == "随時"
+    assert client.tasks["manual"].tolist()[1] == "無"
+    assert client.hours["hours"].tolist() == [12.0, 10.0, 0.0, 1.5, 2.0, 6.0]
+    assert client.hours["role"].tolist()[1] == "主担当"
+
+
+def test_merged_cells_in_the_data_mean_the_top_left_value(tmp_path):
+    hours = copy_rows(HOURS)
+    hours[2][0] = hours[3][0] = None  # M02 merged over rows 3-4? rows 3 and 4 are M02 and M01
+    hours = [HOURS[0], ["M01", "T02", 12, None, None, "主担当"], ["M01", "T01", None, None, None, "対応可"],
+             [None, "T03", 8, None, None, "主担当"], ["M02", "T01", None, 20, 0.5, "主担当"],
+             ["M03", "T03", 4, None, None, "副担当"], ["M03", "T04", 6, None, None, "主担当"]]
+    client = load_client(make_client_dir(tmp_path, hours=hours, merges={"工数": ["A2:A4"]}))
+    assert client.hours["member_id"].tolist()[:3] == ["M01", "M01", "M01"]
+
+
+def test_sheet_names_are_matched_loosely_and_other_sheets_ignored(tmp_path):
+    folder = tmp_path / "loose"
+    folder.mkdir()
+    (folder / "client.yml").write_text(CONFIG, encoding="utf-8")
+    write_workbook(folder / "survey.xlsx", {"記入方法": [["説明"]], " メンバー ": copy_rows(MEMBERS),
+                                            "tasks": copy_rows(TASKS), "工数": copy_rows(HOURS)})
+    assert len(load_client(folder).tasks) == 4
+
+
+def write_csv_client(folder: Path, encoding: str) -> Path:
+    shutil.copytree(FIXTURES / "mini-client", folder)
+    for name in ("members.csv", "tasks.csv", "hours.csv"):
+        text = (folder / name).read_text(encoding="utf-8")
+        (folder / name).write_bytes(text.encode(encoding))
+    return folder
+
+
+@pytest.mark.parametrize("encoding", ["cp932", "utf-8-sig", "utf-8"])
+def test_csv_encodings(tmp_path, encoding):
+    folder = write_csv_client(tmp_path / "csv-client", encoding)
+    if encoding == "utf-8-sig":
+        assert (folder / "members.csv").read_bytes().startswith(b"\xef\xbb\xbf")
+    client = load_client(folder)
+    assert client.members["name"].tolist() == ["山田 一郎", "佐藤 花子", "鈴木 次郎"]
+    assert client.tasks["category"].tolist()[2] == "契約・購買"
+    assert client.hours["hours"].tolist() == [12.0, 10.0, 0.0, 8.0, 4.0, 6.0]
+
+
+def test_csv_row_numbers_are_line_numbers(tmp_path):
+    folder = write_csv_client(tmp_path / "csv-client", "cp932")
+    lines = (folder / "hours.csv").read_text(encoding="cp932").splitlines()
+    lines.insert(0, "工数調査,,,,,")  # title line: header is now line 2
+    lines.insert(3, "")  # a blank line
+    lines[5] = "M09,T01,3,,,主担当"  # line 6
+    (folder / "hours.csv").write_text("\n".join(lines) + "\n", encoding="cp932")
+    p = only(problems_of(folder), file="hours.csv")
+    assert (p.sheet, p.row, p.column, p.value) == (None, 6, "メンバーID", "M09")
+
+
+# ---------------------------------------------------------------------------------------------
+# rejections: each names sheet, row and column
+# ---------------------------------------------------------------------------------------------
+
+
+def test_unknown_ids_in_hours(tmp_path):
+    hours = copy_rows(HOURS)
+    hours[1][0] = "M011"
+    hours[4][1] = "T99"
+    problems = problems_of(make_client_dir(tmp_path, hours=hours))
+    p = only(problems, row=2)
+    assert (p.file, p.sheet, p.column, p.value) == ("survey.xlsx", "工数", "メンバーID", "M011")
+    assert "member_id" in p.message and "メンバーシートにありません" in p.message
+    assert "もしかして 'M01'" in p.message
+    p = only(problems, row=5)
+    assert (p.sheet, p.column, p.value) == ("工数", "業務ID", "T99") and "task_id" in p.message
+    assert len(problems) == 2
+
+
+def test_duplicate_ids(tmp_path):
+    members = copy_rows(MEMBERS)
+    members[3][0] = "M01"
+    tasks = copy_rows(TASKS)
+    tasks[2][0] = "Ｔ０１"  # the same ID once normalised
+    problems = problems_of(make_client_dir(tmp_path, members=members, tasks=tasks))
+    p = only(problems, sheet="メンバー", row=4)
+    assert p.column == "メンバーID" and "重複" in p.message and "2行目" in p.message
+    p = only(problems, sheet="業務一覧", row=3)
+    assert p.column == "業務ID" and p.value == "Ｔ０１" and "2行目" in p.message
+
+
+def test_duplicate_member_task_pair(tmp_path):
+    hours = copy_rows(HOURS) + [["M01", "T02", 3, None, None, "副担当"]]
+    p = only(problems_of(make_client_dir(tmp_path, hours=hours)), sheet="工数")
+    assert p.row == 8 and "組み合わせが重複" in p.message and "2行目" in p.message
+
+
+@pytest.mark.parametrize("value", [6, 0, 2.5, "易しい", "６"])
+def test_difficulty_out_of_range(tmp_path, value):
+    tasks = copy_rows(TASKS)
+    tasks[3][6] = value
+    p = only(problems_of(make_client_dir(tmp_path, tasks=tasks)), sheet="業務一覧")
+    assert (p.row, p.column, p.value) == (4, "難易度", value)
+    assert "1〜5 の整数" in p.message and "difficulty" in p.message
+
+
+def test_negative_hours(tmp_path):
+    hours = copy_rows(HOURS)
+    hours[4][2] = -3
+    hours[2][4] = "-0.5h"
+    problems = problems_of(make_client_dir(tmp_path, hours=hours))
+    assert [(p.row, p.column) for p in problems] == [(3, "1回あたり時間"), (5, "月間工数")]
+    assert all("0 以上" in p.message for p in problems)
+
+
+def test_unreadable_number(tmp_path):
+    hours = copy_rows(HOURS)
+    hours[4][2] = "たくさん"
+    p = only(problems_of(make_client_dir(tmp_path, hours=hours)))
+    assert (p.sheet, p.row, p.column, p.value) == ("工数", 5, "月間工数", "たくさん")
+    assert "hours" in p.message and "30分" in p.message
+
+
+def test_unknown_label_suggests_the_nearest(tmp_path):
+    tasks = copy_rows(TASKS)
+    tasks[1][8] = "一部化"
+    tasks[2][5] = "非定形"
+    problems = problems_of(make_client_dir(tmp_path, tasks=tasks))
+    p = only(problems, row=2)
+    assert (p.sheet, p.column, p.value) == ("業務一覧", "外部委託", "一部化")
+    assert "もしかして '一部可'" in p.message and "outsourcing" in p.message
+    assert "可 / 一部可 / 不可" in p.message
+    p = only(problems, row=3)
+    assert p.column == "業務種別" and "もしかして '非定型'" in p.message
+
+
+def test_grade_not_in_client_yml(tmp_path):
+    members = copy_rows(MEMBERS)
+    members[2][2] = "G7"
+    p = only(problems_of(make_client_dir(tmp_path, members=members)))
+    assert (p.sheet, p.row, p.column, p.value) == ("メンバー", 3, "等級", "G7")
+    assert "client.yml" in p.message and "G1 / G2 / G3" in p.message
+
+
+def test_missing_required_column_says_what_was_found(tmp_path):
+    tasks = [row[:5] + row[6:] for row in copy_rows(TASKS)]  # no 業務種別
+    p = only(problems_of(make_client_dir(tmp_path, tasks=tasks)))
+    assert (p.sheet, p.row, p.column) == ("業務一覧", 1, "業務種別")
+    assert "kind" in p.message and "見つかった列" in p.message and "難易度" in p.message
+
+
+def test_missing_sheet(tmp_path):
+    folder = tmp_path / "no-sheet"
+    folder.mkdir()
+    (folder / "client.yml").write_text(CONFIG, encoding="utf-8")
+    write_workbook(folder / "survey.xlsx", {"メンバー": copy_rows(MEMBERS), "業務": copy_rows(TASKS),
+                                            "工数": copy_rows(HOURS)})
+    problems = problems_of(folder)
+    p = only(problems, sheet="業務一覧")
+    assert "見つかったシート" in p.message and "業務" in p.message and p.row is None
+    assert len(problems) == 1  # no flood of unknown-task problems
+
+
+def test_rows_with_no_hours(tmp_path):
+    hours = copy_rows(HOURS)
+    hours[4][2] = None  # M02 T03: nothing
+    hours[5] = ["M03", "T03", None, 4, None, "副担当"]  # 回数 without 1回あたり時間
+    problems = problems_of(make_client_dir(tmp_path, hours=hours))
+    assert [(p.row, p.column) for p in problems] == [(5, "月間工数"), (6, "1回あたり時間")]
+    assert "times_per_month" in problems[0].message and "対応可" in problems[0].message
+
+
+def test_blank_required_cells(tmp_path):
+    members = copy_rows(MEMBERS)
+    members[2][1] = "  "
+    problems = problems_of(make_client_dir(tmp_path, members=members))
+    p = only(problems)
+    assert (p.sheet, p.row, p.column) == ("メンバー", 3, "氏名") and "空欄" in p.message
+
+
+def test_every_problem_at_once(tmp_path):
+    members = copy_rows(MEMBERS)
+    members[1][2] = "G9"  # row 2 grade
+    tasks = copy_rows(TASKS)
+    tasks[2][6] = 7  # row 3 difficulty
+    tasks[3][7] = "リモート"  # row 4 remote
+    hours = copy_rows(HOURS)
+    hours[1][1] = "T77"  # row 2 unknown task
+    hours[3][5] = "対応不可"  # row 4 role
+    hours[6][2] = "abc"  # row 7 hours
+    folder = make_client_dir(tmp_path, members=members, tasks=tasks, hours=hours,
+                             config=CONFIG.replace("anonymize: false", "anonymize: maybe"))
+    with pytest.raises(SurveyError) as info:
+        load_client(folder)
+    err = info.value
+    where = [(p.file, p.sheet, p.row, p.column) for p in err.problems]
+    assert where == [
+        ("client.yml", None, None, "anonymize"),
+        ("survey.xlsx", "メンバー", 2, "等級"),
+        ("survey.xlsx", "業務一覧", 3, "難易度"),
+        ("survey.xlsx", "業務一覧", 4, "リモート"),
+        ("survey.xlsx", "工数", 2, "業務ID"),
+        ("survey.xlsx", "工数", 4, "役割"),
+        ("survey.xlsx", "工数", 7, "月間工数"),
+    ]
+    text = str(err)
+    assert "7件の問題" in text and "業務一覧 3行目 難易度" in text and "'7' は使えません" in text
+
+
+def test_all_problems_can_be_recorded(tmp_path):
+    hours = copy_rows(HOURS)
+    hours[4][2] = "x"
+    err = pytest.raises(SurveyError, load_client, make_client_dir(tmp_path, hours=hours)).value
+    record = err.problems[0].to_dict()
+    assert record == {"file": "survey.xlsx", "sheet": "工数", "row": 5, "column": "月間工数",
+                      "value": "x", "level": "error", "message": record["message"]}
+
+
+# ---------------------------------------------------------------------------------------------
+# warnings
+# ---------------------------------------------------------------------------------------------
+
+
+def test_warnings_for_overload_and_uncovered_task(tmp_path):
+    hours = copy_rows(HOURS)
+    hours[6][2] = 130  # M03: 4 + 130 = 134 h of 80 h = 168 %
+    hours[4][2] = 0  # M02 T03 0 h ... T03 still covered by M03
+    hours = [r for r in hours if r[1] != "T02"]  # nobody on T02
+    client = load_client(make_client_dir(tmp_path, hours=hours))
+    assert [(w.sheet, w.row, w.level) for w in client.warnings] == [
+        ("メンバー", 4, "warning"), ("業務一覧", 3, "warning")]
+    assert "168%" in client.warnings[0].message and "134.0" in client.warnings[0].message
+    assert "T02" in client.warnings[1].message
+
+
+def test_warnings_travel_with_errors(tmp_path):
+    hours = [r for r in copy_rows(HOURS) if r[1] != "T02"] + [["M01", "T99", 1, None, None, None]]
+    err = pytest.raises(SurveyError, load_client, make_client_dir(tmp_path, hours=hours)).value
+    assert len(err.problems) == 1 and len(err.warnings) == 1
+    assert "警告(1件)" in str(err)
+
+
+# ---------------------------------------------------------------------------------------------
+# broken files never give a traceback, never get modified
+# ---------------------------------------------------------------------------------------------
+
+
+def test_unreadable_workbook(tmp_path):
+    folder = make_client_dir(tmp_path)
+    (folder / "survey.xlsx").write_bytes(b"this is not a zip file at all")
+    p = only(problems_of(folder))
+    assert p.file == "survey.xlsx" and "Excel" in p.message
+
+
+def test_empty_csv_and_missing_csv(tmp_path):
+    folder = write_csv_client(tmp_path / "csv-client", "utf-8")
+    (folder / "tasks.csv").write_bytes(b"")
+    (folder / "hours.csv").unlink()
+    problems = problems_of(folder)
+    assert {p.file for p in problems} == {"tasks.csv", "hours.csv"}
+    assert "空" in only(problems, file="tasks.csv").message
+
+
+def test_bad_yaml(tmp_path):
+    folder = make_client_dir(tmp_path, config="name: テスト\ngrades: [G1, G2\ncapacity_hours: 160\n")
+    p = only(problems_of(folder), file="client.yml")
+    assert "YAML" in p.message and p.row is not None
+
+
+def test_client_yml_checks(tmp_path):
+    bad = "wave: 2026-10\ncapacity_hours: -5\ngrades: [G1, G1, G3]\n"
+    problems = problems_of(make_client_dir(tmp_path, "Bad_Name", config=bad))
+    assert {p.column for p in problems if p.file == "client.yml"} == {"name", "capacity_hours", "grades"}
+    assert any(p.file == "Bad_Name" and "フォルダ名" in p.message for p in problems)
+
+
+def test_missing_client_yml_and_survey(tmp_path):
+    folder = tmp_path / "empty-client"
+    folder.mkdir()
+    problems = problems_of(folder)
+    assert {p.file for p in problems} == {"client.yml", "survey.xlsx"}
+
+
+def test_formula_without_value(tmp_path):
+    hours = copy_rows(HOURS)
+    hours[4][2] = "=4*2"  # openpyxl stores the formula without a computed result
+    p = only(problems_of(make_client_dir(tmp_path, hours=hours)))
+    assert (p.row, p.column) == (5, "月間工数") and "数式" in p.message
+
+
+def test_merged_header_cells(tmp_path):
+    hours = copy_rows(HOURS)
+    hours[0][4] = None
+    p = only(problems_of(make_client_dir(tmp_path, hours=hours, merges={"工数": ["D1:E1"]})),
+             sheet="工数", row=1)
+    assert "結合" in p.message and "D1:E1" in p.message
+
+
+def test_vision_problems(tmp_path):
+    folder = make_client_dir(tmp_path)
+    (folder / "vision.yml").write_text(
+        "targets:\n  strategic_share: 0.3\n  happiness: 1\n"
+        "measures:\n  - name: 郵便委託\n    tasks: [T01, T55]\n    action: 外注\n    reduction: 0.5\n",
+        encoding="utf-8")
+    problems = problems_of(folder)
+    assert all(p.file == "vision.yml" for p in problems)
+    messages = " ".join(p.message for p in problems)
+    assert "happiness" in messages and "外注" in messages and "外部委託" in messages
+
+
+def test_vision_unknown_task_in_measure(tmp_path):
+    folder = make_client_dir(tmp_path)
+    (folder / "vision.yml").write_text(
+        "measures:\n  - name: 郵便委託\n    tasks: [T01, T55]\n    action: 外部委託\n    reduction: 0.5\n",
+        encoding="utf-8")
+    p = only(problems_of(folder))
+    assert p.file == "vision.yml" and "T55" in p.message
+
+
+def test_input_files_are_never_modified(tmp_path):
+    hours = copy_rows(HOURS)
+    hours[2][0] = None
+    good = make_client_dir(tmp_path, "good", merges={"工数": ["A2:A3"]})
+    bad = make_client_dir(tmp_path, "bad", hours=[*copy_rows(HOURS), ["M99", "T01", "x", None, None, None]])
+    csv = write_csv_client(tmp_path / "csv-client", "cp932")
+    for folder in (good, bad, csv):
+        before = digest(folder)
+        try:
+            load_client(folder)
+        except SurveyError:
+            pass
+        assert digest(folder) == before
+
+
+def test_suggest():
+    assert suggest("一部化", ["可", "一部可", "不可"]) == "一部可"
+    assert suggest("zzz", ["可", "一部可", "不可"]) is None
