@@ -1,0 +1,284 @@
+"""Executed notebook → HTML handout (no code) → PDF (WeasyPrint) → combined workshop PDF.
+
+Everything runs in-process (nbconvert's API, one WeasyPrint font configuration per process)
+so the report run never pays a CLI start per file:
+
+* :func:`notebook_to_html` — the outputs and Markdown of an executed notebook, without code,
+  prompts, the parameters cells, stderr or papermill banners, as a standalone HTML page.
+* :func:`html_to_pdf` — an A4 PDF with the bundled Japanese font embedded (``@font-face``),
+  a footer and "n / N" page numbers.
+* :func:`combine_pdfs` — the workshop PDF: cover (client name, wave, date), table of contents
+  with page numbers, every handout, one continuous page numbering and a PDF outline.
+
+Page numbers are stamped onto the finished pages (a tiny overlay per page), so every handout
+is laid out by WeasyPrint only once and reused for the combined PDF.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import functools
+import html as html_lib
+import io
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nbformat
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+
+#: Cell tags whose cells never reach a handout.
+REMOVE_TAGS = frozenset({
+    "parameters", "injected-parameters", "remove", "remove_cell", "remove-cell", "hide",
+    "papermill-error-cell-tag",
+})
+
+
+@dataclass
+class Heading:
+    """A heading of a rendered PDF: level (1, 2 …), text and 0-based page index."""
+
+    level: int
+    text: str
+    page: int
+
+
+@dataclass
+class RenderedPdf:
+    """A PDF written by :func:`html_to_pdf`: its path, page count and headings."""
+
+    path: Path
+    title: str
+    pages: int
+    headings: list[Heading] = field(default_factory=list)
+    raw: bytes = field(default=b"", repr=False)  #: the PDF without stamped page numbers
+
+
+# ----------------------------------------------------------------------------- HTML
+
+
+@functools.cache
+def _css(name: str) -> str:
+    return (TEMPLATES / name).read_text(encoding="utf-8")
+
+
+@functools.cache
+def _exporter():
+    from nbconvert import HTMLExporter
+
+    return HTMLExporter(
+        template_name="basic", exclude_input=True, exclude_input_prompt=True,
+        exclude_output_prompt=True, anchor_link_text="",
+    )
+
+
+def clean_notebook(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """A copy of ``nb`` holding only what a handout shows.
+
+    Drops cells tagged ``parameters``/``injected-parameters``/``remove``…, papermill's error
+    banners, code cells' stderr streams and error outputs, and papermill metadata.
+    """
+    nb = copy.deepcopy(nb)
+    cells = []
+    for cell in nb.cells:
+        tags = set(cell.get("metadata", {}).get("tags", []))
+        if tags & REMOVE_TAGS:
+            continue
+        if cell.cell_type == "raw":
+            continue
+        if cell.cell_type == "code":
+            cell.outputs = [
+                o for o in cell.get("outputs", [])
+                if o.output_type in ("display_data", "execute_result")
+                or (o.output_type == "stream" and o.get("name") == "stdout")
+            ]
+            if not cell.outputs:
+                continue
+            cell.source = ""
+        cell.metadata.pop("papermill", None)
+        cells.append(cell)
+    nb.cells = cells
+    nb.metadata.pop("papermill", None)
+    return nb
+
+
+def notebook_title(nb: nbformat.NotebookNode, default: str = "") -> str:
+    """The first Markdown ``# heading`` of the notebook (or ``default``)."""
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            m = re.search(r"^#\s+(.+?)\s*#*\s*$", cell.source, re.M)
+            if m:
+                return re.sub(r"[*_`]", "", m.group(1)).strip()
+    return default
+
+
+def notebook_body(nb: nbformat.NotebookNode) -> str:
+    """The inner HTML of a cleaned notebook (nbconvert's ``basic`` template, in-process)."""
+    body, _ = _exporter().from_notebook_node(clean_notebook(nb))
+    return body
+
+
+def page_html(body: str, *, title: str, footer: str = "", print_css: bool = False,
+              font_css: str = "") -> str:
+    """Wrap ``body`` into a standalone Japanese HTML page with the handout CSS."""
+    css = _css("handout.css") + ("\n" + _css("print.css") if print_css else "")
+    if footer:
+        text = footer.replace("\\", "").replace('"', "'").replace("\n", " ")
+        css += f'\n@page {{ @bottom-left {{ content: "{text}"; }} }}'
+    return (
+        '<!DOCTYPE html>\n<html lang="ja"><head><meta charset="utf-8">'
+        f"<title>{html_lib.escape(title)}</title>"
+        f"<style>{font_css}\n{css}</style></head>"
+        f"<body>{body}</body></html>"
+    )
+
+
+def notebook_to_html(nb: nbformat.NotebookNode | str | Path, *, title: str | None = None,
+                     footer: str = "", print_css: bool = False) -> str:
+    """A standalone HTML page of an executed notebook's outputs (no code, no prompts)."""
+    if not isinstance(nb, nbformat.NotebookNode):
+        nb = nbformat.read(str(nb), as_version=4)
+    title = title or notebook_title(nb, "レポート")
+    return page_html(notebook_body(nb), title=title, footer=footer, print_css=print_css,
+                     font_css=_font_face() if print_css else "")
+
+
+# ----------------------------------------------------------------------------- PDF
+
+
+@functools.cache
+def _font_face() -> str:
+    from .plotting import font_css
+
+    return font_css()
+
+
+@functools.cache
+def _font_config():
+    from weasyprint.text.fonts import FontConfiguration
+
+    return FontConfiguration()
+
+
+def _render(html: str, base_url: str | None = None):
+    from weasyprint import CSS, HTML
+
+    fonts = _font_config()
+    css = CSS(string=_font_face(), font_config=fonts)
+    return HTML(string=html, base_url=base_url).render(stylesheets=[css], font_config=fonts)
+
+
+def _headings(document) -> list[Heading]:
+    """Headings (h1…h6 bookmarks) with their CSS level and page index."""
+    return [
+        Heading(int(level), str(label), i)
+        for i, page in enumerate(document.pages)
+        for level, label, *_ in page.bookmarks
+    ]
+
+
+def html_to_pdf(html: str, path: str | Path, *, title: str = "", numbers: bool = True,
+                base_url: str | None = None) -> RenderedPdf:
+    """Render ``html`` (from :func:`notebook_to_html` with ``print_css=True``) to an A4 PDF.
+
+    ``numbers`` stamps "n / N" at the bottom right of every page.
+    """
+    path = Path(path)
+    document = _render(html, base_url)
+    raw = document.write_pdf()
+    pages = len(document.pages)
+    path.write_bytes(stamp_page_numbers(raw, first=1, total=pages) if numbers else raw)
+    return RenderedPdf(path=path, title=title, pages=pages, headings=_headings(document), raw=raw)
+
+
+@functools.cache
+def _overlay(total: int) -> bytes:
+    """``total`` A4 pages; page n shows "n / total" at the bottom right (cached per total)."""
+    css = (
+        "@page { size: A4; margin: 15mm 14mm 17mm 14mm; @bottom-right { "
+        f"content: counter(page) ' / {total}'; font-family: 'IPAexGothic'; "
+        "font-size: 7.5pt; color: #777; } }"
+    )
+    body = '<div style="break-after: page"></div>' * (total - 1) + "<div></div>"
+    html = f"<html><head><style>{css}</style></head><body>{body}</body></html>"
+    return _render(html).write_pdf()
+
+
+def stamp_page_numbers(pdf: bytes, *, first: int = 1, total: int | None = None,
+                       skip: int = 0) -> bytes:
+    """Stamp page numbers onto ``pdf``: page ``skip + i`` gets "first+i / total"."""
+    from pypdf import PdfReader, PdfWriter
+
+    reader = PdfReader(io.BytesIO(pdf))
+    writer = PdfWriter(clone_from=reader)
+    count = len(writer.pages) - skip
+    if count <= 0:
+        return pdf
+    total = total if total is not None else first + count - 1
+    overlay = PdfReader(io.BytesIO(_overlay(total)))
+    for i in range(count):
+        writer.pages[skip + i].merge_page(overlay.pages[first - 1 + i])
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def _cover_html(client_name: str, wave: str, date: str, toc: list[tuple[int, str, int]],
+                note: str = "") -> str:
+    items = "".join(
+        f'<li class="l{level}"><span class="t">{html_lib.escape(text)}</span>'
+        f'<span class="dots"></span><span class="p">{page}</span></li>'
+        for level, text, page in toc
+    )
+    body = (
+        '<section class="cover">'
+        '<div class="kind">業務調査 ワークショップ資料</div>'
+        f"<h1>{html_lib.escape(client_name)}</h1>"
+        '<div class="meta">'
+        f"<div>調査回: {html_lib.escape(wave or '-')}</div>"
+        f"<div>作成日: {html_lib.escape(date)}</div>"
+        "</div>"
+        + (f'<div class="note">{html_lib.escape(note)}</div>' if note else "")
+        + "</section>"
+        f'<section class="toc"><h1>目次</h1><ol>{items}</ol></section>'
+    )
+    return page_html(body, title=f"{client_name} ワークショップ資料", print_css=True,
+                     font_css=_font_face())
+
+
+def combine_pdfs(parts: list[RenderedPdf], path: str | Path, *, client_name: str,
+                 wave: str = "", date: str | None = None, note: str = "") -> int:
+    """Write the combined workshop PDF; returns its page count.
+
+    Cover and table of contents (notebook titles and their ``##`` sections, with page
+    numbers) come first, then every part, numbered continuously from the first page after
+    the cover. ``raw_parts`` may give the parts' PDF bytes *without* stamped numbers (the
+    runner keeps them), otherwise the parts are read from disk as they are.
+    """
+    from pypdf import PdfReader, PdfWriter
+
+    date = date or dt.date.today().strftime("%Y年%m月%d日")
+    front_pages = 2
+    for _ in range(3):  # the TOC's own length decides where the parts start
+        toc, start = [], front_pages + 1
+        for part in parts:
+            toc.append((1, part.title, start))
+            toc += [(2, h.text, start + h.page) for h in part.headings if h.level == 2]
+            start += part.pages
+        front = _render(_cover_html(client_name, wave, date, toc, note))
+        if len(front.pages) == front_pages:
+            break
+        front_pages = len(front.pages)
+    writer = PdfWriter()
+    writer.append(PdfReader(io.BytesIO(front.write_pdf())), import_outline=False)
+    for part in parts:
+        data = part.raw or part.path.read_bytes()
+        writer.append(PdfReader(io.BytesIO(data)), outline_item=part.title)
+    buf = io.BytesIO()
+    writer.write(buf)
+    total = len(writer.pages)
+    data = stamp_page_numbers(buf.getvalue(), first=2, total=total, skip=1)
+    Path(path).write_bytes(data)
+    return total

@@ -1,0 +1,293 @@
+"""Fresh Jupyter kernels in milliseconds: fork them from a pre-imported "zygote" process.
+
+A normal kernel start costs a new Python process, ipykernel's imports and then the
+notebook's own imports (pandas, matplotlib, seaborn, gyomu …): about 3 s of CPU per
+notebook on a small machine. The report run executes many notebooks, each of which must
+get a *fresh* kernel (no state may leak from one client or notebook into the next).
+
+:class:`KernelFactory` starts one helper process (the zygote) that imports ipykernel and
+the heavy libraries once, creates no sockets and no threads, and then forks a child for
+every kernel requested. The child is a new process with an untouched interpreter state
+(only the modules are already imported, as with Python's ``forkserver``); it binds the
+sockets of a normal connection file and runs ``IPKernelApp`` exactly as ``ipykernel_launcher``
+would. The runner talks to it through an ordinary :class:`jupyter_client.KernelManager`
+(with :class:`ForkProvisioner`), so nbclient/papermill see a standard kernel.
+
+On platforms without ``os.fork``/``os.pidfd_open`` :func:`start_kernel` falls back to the
+ordinary ``KernelManager`` start.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import os
+import select
+import signal
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+#: Modules the zygote imports once, so forked kernels find them in memory.
+WARM_MODULES = (
+    "ipykernel.kernelapp",
+    "ipykernel.ipkernel",
+    "IPython",
+    "numpy",
+    "pandas",
+    "matplotlib",
+    "matplotlib.pyplot",
+    "seaborn",
+    "scipy.stats",
+    "openpyxl",
+    "yaml",
+    "gyomu",
+    "gyomu.plotting",
+    "gyomu.outputs",
+    "gyomu.labels",
+    "gyomu.anonymize",
+    "gyomu.intake",
+    "gyomu.kpi",
+    "gyomu.workload",
+    "gyomu.interviews",
+    "gyomu.autocode",
+    "gyomu.gap",
+    "gyomu.simulate",
+    "sudachipy",
+)
+
+#: Figures as 2x PNG (about 220 dpi with gyomu's theme): crisp in the PDF handouts.
+KERNEL_ARGS = ("--InlineBackend.figure_formats=retina",)
+
+FORK_SUPPORTED = hasattr(os, "fork") and hasattr(os, "pidfd_open") and sys.platform == "linux"
+
+
+# --------------------------------------------------------------------------- zygote side
+
+
+def _child(request: dict[str, Any], zygote_pid: int) -> None:
+    """Runs in the forked child: become a kernel (never returns)."""
+    code = 1
+    try:
+        os.setsid()
+        for sig in (signal.SIGCHLD, signal.SIGTERM, signal.SIGPIPE):
+            signal.signal(sig, signal.SIG_DFL)
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+        null = os.open(os.devnull, os.O_RDWR)
+        log = os.open(request.get("log") or os.devnull, os.O_WRONLY | os.O_CREAT | os.O_APPEND)
+        os.dup2(null, 0)
+        os.dup2(log, 1)
+        os.dup2(log, 2)
+        os.close(null)
+        os.close(log)
+        os.environ.clear()
+        os.environ.update(request["env"])
+        os.chdir(request["cwd"])
+        argv = [*request["argv"], f"--IPKernelApp.parent_handle={zygote_pid}"]
+        sys.argv = [sys.executable, *argv]
+        from ipykernel.kernelapp import IPKernelApp
+
+        app = IPKernelApp.instance()
+        app.initialize(argv)
+        inline = sys.modules.get("matplotlib_inline.backend_inline")
+        if inline is not None:  # imported in the zygote, before there was a shell to hook into
+            inline._enable_matplotlib_integration()
+        app.start()
+        code = 0
+    except BaseException:  # noqa: BLE001 - a child must never return into the zygote loop
+        import traceback
+
+        traceback.print_exc()
+    finally:
+        try:
+            sys.stdout.flush()
+            sys.stderr.flush()
+        finally:
+            os._exit(code)
+
+
+def zygote_main(modules: list[str] | None = None) -> None:
+    """The zygote's loop: import, then fork one kernel per JSON request line on stdin."""
+    os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
+    failed = []
+    for name in modules if modules is not None else WARM_MODULES:
+        try:
+            importlib.import_module(name)
+        except Exception:  # noqa: BLE001 - optional modules (others' work in progress)
+            failed.append(name)
+    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # children are reaped automatically
+    children: list[int] = []
+    out = sys.stdout
+    out.write(json.dumps({"ready": True, "pid": os.getpid(), "failed": failed}) + "\n")
+    out.flush()
+    me = os.getpid()
+    for line in sys.stdin:
+        if not line.strip():
+            continue
+        request = json.loads(line)
+        sys.stdout.flush()
+        sys.stderr.flush()
+        pid = os.fork()
+        if pid == 0:
+            _child(request, me)
+        children.append(pid)
+        out.write(json.dumps({"pid": pid}) + "\n")
+        out.flush()
+    for pid in children:  # our parent went away: take the kernels with us
+        try:
+            os.kill(pid, signal.SIGTERM)
+        except OSError:
+            pass
+
+
+# --------------------------------------------------------------------------- runner side
+
+
+class ForkedProcess:
+    """A ``Popen``-like handle on a kernel forked by the zygote (not our own child).
+
+    Liveness comes from a Linux pidfd, so a recycled pid can never be mistaken for it.
+    """
+
+    stdin = stdout = stderr = None
+
+    def __init__(self, pid: int):
+        self.pid = pid
+        self.returncode: int | None = None
+        self._fd: int | None = os.pidfd_open(pid)
+
+    def poll(self) -> int | None:
+        if self.returncode is None and self._fd is not None:
+            ready, _, _ = select.select([self._fd], [], [], 0)
+            if ready:
+                self.returncode = 0
+                os.close(self._fd)
+                self._fd = None
+        return self.returncode
+
+    def wait(self, timeout: float | None = None) -> int:
+        end = None if timeout is None else time.monotonic() + timeout
+        while self.poll() is None:
+            if end is not None and time.monotonic() > end:
+                raise subprocess.TimeoutExpired(str(self.pid), timeout or 0)
+            if self._fd is not None:
+                select.select([self._fd], [], [], 0.1)
+        return self.returncode or 0
+
+    def send_signal(self, sig: int) -> None:
+        if self.poll() is None:
+            os.kill(self.pid, sig)
+
+    def kill(self) -> None:
+        self.send_signal(signal.SIGKILL)
+
+    def terminate(self) -> None:
+        self.send_signal(signal.SIGTERM)
+
+
+class KernelFactory:
+    """Owns one zygote and forks kernels from it; thread-safe, one per process is enough."""
+
+    def __init__(self, modules: list[str] | None = None, python: str | None = None):
+        self._lock = threading.Lock()
+        cmd = [python or sys.executable, "-c", "import sys, json; from gyomu.kernels import zygote_main; "
+               "zygote_main(json.loads(sys.argv[1]))", json.dumps(list(modules or WARM_MODULES))]
+        self.process = subprocess.Popen(
+            cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, bufsize=1,
+            env={**os.environ, "MPLBACKEND": "module://matplotlib_inline.backend_inline"},
+        )
+        self._ready: dict[str, Any] | None = None
+
+    def wait_ready(self) -> dict[str, Any]:
+        """Block until the zygote has imported everything; returns its hello message."""
+        with self._lock:
+            return self._wait_ready()
+
+    def _wait_ready(self) -> dict[str, Any]:
+        if self._ready is None:
+            line = self.process.stdout.readline()
+            if not line:
+                raise RuntimeError("カーネル起動用のプロセスが終了しました")
+            self._ready = json.loads(line)
+        return self._ready
+
+    def fork(self, argv: list[str], env: dict[str, str], cwd: str, log: str | None = None) -> int:
+        """Fork one kernel process; returns its pid."""
+        with self._lock:
+            self._wait_ready()
+            request = {"argv": argv, "env": env, "cwd": cwd, "log": log}
+            self.process.stdin.write(json.dumps(request) + "\n")
+            self.process.stdin.flush()
+            line = self.process.stdout.readline()
+        if not line:
+            raise RuntimeError("カーネル起動用のプロセスが終了しました")
+        return int(json.loads(line)["pid"])
+
+    def close(self) -> None:
+        """Stop the zygote (kernels still running are terminated by it)."""
+        if self.process.poll() is None:
+            try:
+                self.process.stdin.close()
+                self.process.wait(timeout=5)
+            except (OSError, subprocess.TimeoutExpired):
+                self.process.kill()
+        if self.process.stdout:
+            self.process.stdout.close()
+
+    def __enter__(self) -> KernelFactory:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _provisioner_class():
+    from jupyter_client.provisioning.local_provisioner import LocalProvisioner
+
+    class ForkProvisioner(LocalProvisioner):
+        """Launches the kernel by asking the zygote to fork instead of ``Popen``."""
+
+        factory: KernelFactory | None = None
+
+        async def launch_kernel(self, cmd: list[str], **kwargs: Any):
+            argv = list(cmd)
+            while argv and argv[0] != "-f":  # drop "python -m ipykernel_launcher"
+                argv.pop(0)
+            env = {str(k): str(v) for k, v in (kwargs.get("env") or os.environ).items()}
+            cwd = str(kwargs.get("cwd") or Path.cwd())
+            pid = self.factory.fork(argv, env, cwd)
+            self.process = ForkedProcess(pid)
+            self.pid = pid
+            self.pgid = pid  # the child called setsid()
+            self.cwd = cwd
+            return self.connection_info
+
+    return ForkProvisioner
+
+
+_FORK_PROVISIONER = None
+
+
+def start_kernel(cwd: str | Path, factory: KernelFactory | None = None, *,
+                 kernel_name: str = "python3"):
+    """Start a fresh kernel (forked from ``factory`` when given) and return its KernelManager.
+
+    The caller shuts it down with ``km.shutdown_kernel(now=True)``.
+    """
+    global _FORK_PROVISIONER
+    from jupyter_client.manager import KernelManager
+
+    km = KernelManager(kernel_name=kernel_name)
+    if factory is not None and FORK_SUPPORTED:
+        if _FORK_PROVISIONER is None:
+            _FORK_PROVISIONER = _provisioner_class()
+        km.kernel_id = str(uuid.uuid4())
+        prov = _FORK_PROVISIONER(kernel_id=km.kernel_id, kernel_spec=km.kernel_spec, parent=km)
+        prov.factory = factory
+        km.provisioner = prov
+    km.start_kernel(cwd=str(cwd), extra_arguments=list(KERNEL_ARGS))
+    return km
