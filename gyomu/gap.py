@@ -168,13 +168,9 @@ def gap_summary(table: pd.DataFrame) -> str:
 
 
 def format_kpi(key: str, value: float) -> str:
-    """A KPI value as people read it: shares and utilisation in %, counts as integers, hours."""
+    """A KPI value as people read it (``gyomu.kpi.format_kpi``; NaN shows as a dash)."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "—"
-    if key.endswith("share") or key == "max_utilization":
-        return f"{value:.1%}"
-    if key in ("overloaded_members", "truck_factor"):
-        return f"{value:.0f}"
-    if key == "total_hours":
-        return f"{value:,.1f}時間"
-    return f"{value:,.2f}"
+    from .kpi import format_kpi as _format
+
+    return _format(key, value)

@@ -75,4 +75,5 @@ def test_summary_and_format():
     text = gap_summary(table)
     assert "3件の目標のうち1件" in text
     assert format_kpi("strategic_share", 0.25) == "25.0%"
-    assert format_kpi("truck_factor", 2.0) == "2"
+    assert format_kpi("truck_factor", 2.0) == "2人"
+    assert format_kpi("strategic_share", float("nan")) == "—"
