@@ -26,11 +26,11 @@ from typing import Any
 
 import pandas as pd
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
-from openpyxl.worksheet.worksheet import Worksheet
 
 from . import schema
 
@@ -118,18 +118,26 @@ def _hint(column: schema.Column, grades: list[str]) -> str:
     return "\n".join(parts)
 
 
-def _write_header(ws: Worksheet, sheet: schema.Sheet, grades: list[str], n_rows: int) -> None:
+def _header_cell(ws: Any, text: str, *, fill: PatternFill = _HEADER_FILL) -> WriteOnlyCell:
+    cell = WriteOnlyCell(ws, value=text)
+    cell.font, cell.fill = _HEADER_FONT, fill
+    return cell
+
+
+def _setup_data_sheet(ws: Any, sheet: schema.Sheet, grades: list[str], n_rows: int) -> list:
+    """Widths, frozen header, drop-downs and number checks; returns the header row cells."""
+    header = []
+    last = max(n_rows, 2) + 1
     for j, col in enumerate(sheet.columns, start=1):
-        cell = ws.cell(row=1, column=j, value=col.ja)
-        cell.font = _HEADER_FONT
-        cell.fill = _REQUIRED_FILL if col.required else _HEADER_FILL
+        cell = _header_cell(ws, col.ja, fill=_REQUIRED_FILL if col.required else _HEADER_FILL)
         cell.alignment = Alignment(horizontal="center", vertical="center")
         comment = Comment(_hint(col, grades), "gyomu")
         comment.width, comment.height = 260, 110
         cell.comment = comment
+        header.append(cell)
         letter = get_column_letter(j)
         ws.column_dimensions[letter].width = _WIDTHS.get(col.alias, 12)
-        cells = f"{letter}2:{letter}{max(n_rows, 2) + 1}"
+        cells = f"{letter}2:{letter}{last}"
         labels = _labels(col, grades)
         if labels is not None:
             dv = DataValidation(
@@ -138,13 +146,11 @@ def _write_header(ws: Worksheet, sheet: schema.Sheet, grades: list[str], n_rows:
                 allow_blank=not col.required,
                 showErrorMessage=True,
                 errorTitle="入力できない値です",
-                error=f"{col.ja} は {' / '.join(labels)} から選んでください",
+                error=f"{col.ja} は {' / '.join(labels)} から選んでください"[:225],
                 promptTitle=col.ja,
                 prompt=" / ".join(labels)[:255],
                 showInputMessage=True,
             )
-            dv.add(cells)
-            ws.add_data_validation(dv)
         elif col.kind == "number":
             dv = DataValidation(
                 type="decimal",
@@ -155,78 +161,85 @@ def _write_header(ws: Worksheet, sheet: schema.Sheet, grades: list[str], n_rows:
                 errorTitle="入力できない値です",
                 error=f"{col.ja} は 0 以上の数値で入力してください",
             )
-            dv.add(cells)
-            ws.add_data_validation(dv)
+        else:
+            continue
+        dv.add(cells)
+        ws.data_validations.append(dv)
     ws.freeze_panes = "A2"
-    ws.row_dimensions[1].height = 22
+    return header
 
 
-def _write_instructions(ws: Worksheet, grades: list[str]) -> None:
-    ws.column_dimensions["A"].width = 16
-    ws.column_dimensions["B"].width = 18
-    ws.column_dimensions["C"].width = 8
-    ws.column_dimensions["D"].width = 70
-    ws["A1"] = "業務調査票 記入方法"
-    ws["A1"].font = Font(bold=True, size=14)
-    row = 3
+def _write_instructions(ws: Any, grades: list[str]) -> None:
+    for letter, width in zip("ABCDEFGHIJKL", (16, 18, 8, 70), strict=False):
+        ws.column_dimensions[letter].width = width
+    title = WriteOnlyCell(ws, value="業務調査票 記入方法")
+    title.font = Font(bold=True, size=14)
+    ws.append([title])
+    ws.append([])
     for i, rule in enumerate(_RULES, start=1):
-        ws.cell(row=row, column=1, value=f"{i}.")
-        cell = ws.cell(row=row, column=2, value=rule)
-        ws.merge_cells(start_row=row, start_column=2, end_row=row, end_column=4)
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-        ws.row_dimensions[row].height = 30 if len(rule) > 60 else 16
-        row += 1
-    row += 1
+        ws.append([f"{i}.", rule])
     for sheet in schema.SHEETS:
-        ws.cell(row=row, column=1, value=f"シート「{sheet.ja}」の列").font = Font(bold=True, size=12)
-        row += 1
-        for j, head in enumerate(("列名", "英語名(別名)", "必須", "意味・選べる値"), start=1):
-            c = ws.cell(row=row, column=j, value=head)
-            c.font, c.fill = _HEADER_FONT, _HEADER_FILL
-        row += 1
+        ws.append([])
+        heading = WriteOnlyCell(ws, value=f"シート「{sheet.ja}」の列")
+        heading.font = Font(bold=True, size=12)
+        ws.append([heading])
+        ws.append([_header_cell(ws, h) for h in ("列名", "英語名(別名)", "必須", "意味・選べる値")])
         for col in sheet.columns:
             labels = _labels(col, grades)
             meaning = col.hint or ""
-            if labels is not None:
-                meaning = "選択肢: " + " / ".join(labels)
-                if col.hint and col.alias != "grade":
-                    meaning = col.hint if "/" in col.hint else f"{col.hint}(選択肢: {' / '.join(labels)})"
             if col.alias == "grade":
                 meaning = "等級(下位→上位の順): " + " / ".join(grades)
-            ws.cell(row=row, column=1, value=col.ja)
-            ws.cell(row=row, column=2, value=col.alias)
-            ws.cell(row=row, column=3, value="○" if col.required else "")
-            ws.cell(row=row, column=4, value=meaning)
-            row += 1
-        row += 1
-        ws.cell(row=row, column=1, value=f"記入例(「{sheet.ja}」シート)").font = Font(bold=True)
-        row += 1
-        for j, col in enumerate(sheet.columns, start=1):
-            c = ws.cell(row=row, column=j, value=col.ja)
-            c.font, c.fill = _HEADER_FONT, _HEADER_FILL
-        row += 1
+            elif labels is not None:
+                meaning = "選択肢: " + " / ".join(labels)
+                if col.kind == "integer" and col.hint:
+                    meaning = f"{col.hint}(選択肢: {' / '.join(labels)})"
+            ws.append([col.ja, col.alias, "○" if col.required else None, meaning])
+        ws.append([])
+        mark = WriteOnlyCell(ws, value=f"記入例(「{sheet.ja}」シート。このシートの例は読み込まれません)")
+        mark.font = Font(bold=True)
+        ws.append([mark])
+        ws.append([_header_cell(ws, col.ja) for col in sheet.columns])
         for example in EXAMPLES[sheet.alias]:
-            for j, col in enumerate(sheet.columns, start=1):
+            row = []
+            for col in sheet.columns:
                 value = example.get(col.alias)
-                c = ws.cell(row=row, column=j, value=None if value in ("", None) else value)
-                c.fill = _EXAMPLE_FILL
-            row += 1
-        row += 1
+                cell = WriteOnlyCell(ws, value=None if value in ("", None) else value)
+                cell.fill = _EXAMPLE_FILL
+                row.append(cell)
+            ws.append(row)
 
 
-def _build(grades: Sequence[str] | None, n_rows: int) -> Workbook:
+def _build(
+    path: Path,
+    grades: Sequence[str] | None,
+    frames: dict[str, pd.DataFrame] | None = None,
+) -> None:
+    """Write the workbook (write-only mode, so large surveys stay fast) and freeze its time."""
     gl = _grades(grades)
-    wb = Workbook()
-    ws = wb.active
-    ws.title = INSTRUCTION_SHEET
-    _write_instructions(ws, gl)
+    frames = frames or {}
+    n = max([TEMPLATE_ROWS, *(len(f) for f in frames.values())])
+    wb = Workbook(write_only=True)
+    _write_instructions(wb.create_sheet(INSTRUCTION_SHEET), gl)
     for sheet in schema.SHEETS:
-        _write_header(wb.create_sheet(sheet.ja), sheet, gl, n_rows)
+        ws = wb.create_sheet(sheet.ja)
+        header = _setup_data_sheet(ws, sheet, gl, n)
+        frame = frames.get(sheet.alias)
+        if frame is None:
+            ws.append(header)
+            continue
+        extra = [c for c in frame.columns if c not in sheet_aliases(sheet)]
+        ws.append(header + [_header_cell(ws, str(c)) for c in extra])
+        columns = [_column_values(frame, c) for c in sheet.columns] + [
+            _column_values(frame, schema.Column(str(c), str(c), "text")) for c in extra
+        ]
+        for row in zip(*columns, strict=True):
+            ws.append(row)
     wb.properties.creator = "gyomu"
     wb.properties.title = "業務調査票"
     wb.properties.created = FIXED_TIME
     wb.properties.modified = FIXED_TIME
-    return wb
+    wb.save(path)
+    freeze_timestamps(path)
 
 
 def freeze_timestamps(path: str | Path, when: dt.datetime = FIXED_TIME) -> None:
@@ -263,50 +276,34 @@ def write_template(path: str | Path, *, grades: Sequence[str] | None = None) -> 
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    _build(grades, TEMPLATE_ROWS).save(path)
-    freeze_timestamps(path)
+    _build(path, grades)
     return path
-
-
-def _cell_value(value: Any, column: schema.Column) -> Any:
-    """A frame value as it should be typed into the sheet (None for missing)."""
-    if value is None or value is pd.NA or value is pd.NaT:
-        return None
-    if isinstance(value, float) and math.isnan(value):
-        return None
-    if column.kind == "number":
-        f = float(value)
-        return int(f) if f.is_integer() else f
-    if column.kind == "integer":
-        return int(value)
-    if hasattr(value, "item"):  # numpy scalar
-        value = value.item()
-    if isinstance(value, str):
-        return value if value != "" else None
-    return value
-
-
-def _fill(ws: Worksheet, sheet: schema.Sheet, frame: pd.DataFrame) -> None:
-    columns = [c for c in sheet.columns if c.alias in frame.columns]
-    idx = {c.alias: j for j, c in enumerate(sheet.columns, start=1)}
-    # Extra columns of the frame are kept after the schema's columns.
-    extra = [c for c in frame.columns if c not in {x.alias for x in sheet.columns}]
-    for k, name in enumerate(extra, start=len(sheet.columns) + 1):
-        ws.cell(row=1, column=k, value=str(name)).font = Font(bold=True)
-        idx[name] = k
-    text_col = schema.Column("", "", "text")
-    for col in columns + [schema.Column(str(e), str(e), "text") for e in extra]:
-        j = idx[col.alias]
-        spec = col if col.alias in sheet_aliases(sheet) else text_col
-        for i, value in enumerate(frame[col.alias].tolist(), start=2):
-            v = _cell_value(value, spec)
-            if v is not None:
-                ws.cell(row=i, column=j, value=v)
 
 
 def sheet_aliases(sheet: schema.Sheet) -> set[str]:
     """The English aliases of a sheet's columns."""
     return {c.alias for c in sheet.columns}
+
+
+def _column_values(frame: pd.DataFrame, column: schema.Column) -> list[Any]:
+    """One column as the values to type into the sheet (None for missing or absent)."""
+    if column.alias not in frame.columns:
+        return [None] * len(frame)
+    s = frame[column.alias]
+    if isinstance(s.dtype, pd.CategoricalDtype):
+        s = s.astype(object)
+    if column.kind in ("number", "integer"):
+        num = pd.to_numeric(s, errors="coerce").to_numpy(dtype=float)
+        out: list[Any] = num.tolist()
+        return [None if v != v else (int(v) if v.is_integer() else v) for v in out]
+    values = s.astype(object).tolist()
+    return [None if _missing(v) else (v.item() if hasattr(v, "item") else v) for v in values]
+
+
+def _missing(value: Any) -> bool:
+    if value is None or value is pd.NA or value is pd.NaT or value == "":
+        return True
+    return isinstance(value, float) and math.isnan(value)
 
 
 def write_survey(
@@ -320,21 +317,16 @@ def write_survey(
     """Write survey.xlsx from frames with the English alias columns; returns the path.
 
     The workbook is the template of :func:`write_template` with the rows filled in: missing
-    values stay blank, numbers are written as numbers, categoricals as their labels. In the
-    hours frame, a row whose ``times_per_month`` and ``hours_per_time`` are both given is
-    written with those two and a blank 月間工数, so the workbook says what the client said.
+    values stay blank, numbers are written as numbers, categoricals as their labels; extra
+    columns follow the schema's columns. In the hours frame, a row whose ``times_per_month``
+    and ``hours_per_time`` are both given is written with those two and a blank 月間工数, so
+    the workbook says what the client said.
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    gl = _grades(grades)
-    n = max(len(members), len(tasks), len(hours), TEMPLATE_ROWS)
-    wb = _build(gl, n)
     hours = hours.copy()
-    if {"times_per_month", "hours_per_time"} <= set(hours.columns) and "hours" in hours.columns:
+    if {"times_per_month", "hours_per_time", "hours"} <= set(hours.columns):
         both = hours["times_per_month"].notna() & hours["hours_per_time"].notna()
-        hours["hours"] = hours["hours"].astype(float).mask(both)
-    for sheet, frame in ((schema.MEMBERS, members), (schema.TASKS, tasks), (schema.HOURS, hours)):
-        _fill(wb[sheet.ja], sheet, frame)
-    wb.save(path)
-    freeze_timestamps(path)
+        hours["hours"] = pd.to_numeric(hours["hours"]).astype(float).mask(both)
+    _build(path, grades, {"members": members, "tasks": tasks, "hours": hours})
     return path
