@@ -94,6 +94,16 @@ _RULES = [
 ]
 
 
+_EITHER = "(月間工数、または 回数 と 1回あたり時間 のどちらかを記入)"
+_EXTRA_MEANING = {
+    "hours": _EITHER,
+    "times_per_month": _EITHER,
+    "hours_per_time": _EITHER,
+    "role": "(対応可 = 普段は担当しないが代わりに対応できる。時間は空欄で可)",
+    "name": "(個人情報。報告書では匿名化できます)",
+}
+
+
 def _grades(grades: Sequence[str] | None) -> list[str]:
     return [str(g) for g in (grades if grades is not None else DEFAULT_GRADES)]
 
@@ -193,6 +203,7 @@ def _write_instructions(ws: Any, grades: list[str]) -> None:
                 meaning = "選択肢: " + " / ".join(labels)
                 if col.kind == "integer" and col.hint:
                     meaning = f"{col.hint}(選択肢: {' / '.join(labels)})"
+            meaning += _EXTRA_MEANING.get(col.alias, "")
             ws.append([col.ja, col.alias, "○" if col.required else None, meaning])
         ws.append([])
         mark = WriteOnlyCell(ws, value=f"記入例(「{sheet.ja}」シート。このシートの例は読み込まれません)")
