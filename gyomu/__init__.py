@@ -26,6 +26,10 @@ _LAZY = {
     "autocode": "gyomu.autocode",
     "gap_table": "gyomu.gap",
     "simulate": "gyomu.simulate",
+    "write_template": "gyomu.template",
+    "write_survey": "gyomu.template",
+    "random_survey": "gyomu.synthetic",
+    "write_client_folder": "gyomu.synthetic",
 }
 
 __all__ = [
