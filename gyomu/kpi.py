@@ -62,13 +62,106 @@ register(
 # --------------------------------------------------------------------------------------------
 
 
-def _truck_factor(p: Prepared, *, record: bool = False) -> tuple[int, list[int]]:
+#: From this many (member, task) cover pairs on, the greedy loop runs compiled with numba
+#: (imported only then, so small clients never pay for numba's start-up).
+NUMBA_MIN_PAIRS = 50_000
+_COMPILED: list = []
+
+
+def _compiled_loop():
+    """The numba-compiled :func:`_greedy_loop` (None when numba is not installed)."""
+    if not _COMPILED:
+        try:
+            from numba import njit
+        except ImportError:  # pragma: no cover - numba is a declared dependency
+            _COMPILED.append(None)
+        else:
+            _COMPILED.append(njit(cache=True, nogil=True)(_greedy_loop))
+    return _COMPILED[0]
+
+
+def _greedy_loop(m_ptr, m_tasks, t_member, t_ptr, t_edge, epos, cnt, h, loads, total, order_out):
+    """The greedy truck-factor loop over compact arrays (compiled with numba when available).
+
+    ``m_ptr``/``m_tasks``: each member's covered tasks (edges in member order);
+    ``t_ptr``/``t_edge``/``t_member``: each task's edges and their members, the first
+    ``cnt[t]`` of which belong to members still present (kept compact by swapping a leaving
+    member's edge behind them, ``epos`` = position of each edge in ``t_edge``); ``loads``:
+    each member's current load (−inf once gone). Returns how many left.
+    """
+    n_m = loads.shape[0]
+    shift = 6  # blocks of 64 members; block maxima make finding the largest load cheap
+    size = 1 << shift
+    n_b = (n_m + size - 1) >> shift
+    block = np.full(n_b, -np.inf)
+    for i in range(n_m):
+        if loads[i] > block[i >> shift]:
+            block[i >> shift] = loads[i]
+    half = total / 2.0
+    eps = 1e-9 * total
+    orphaned = 0.0
+    count = 0
+    while orphaned - half <= eps and count < n_m:
+        best = -np.inf
+        for b in range(n_b):
+            if block[b] > best:
+                best = block[b]
+        tol = 1e-9 * max(abs(best), 1.0)
+        who = -1
+        for b in range(n_b):  # first member (smallest ID) within the tolerance of the best
+            if block[b] >= best - tol:
+                for i in range(b * size, min(n_m, (b + 1) * size)):
+                    if loads[i] >= best - tol:
+                        who = i
+                        break
+                if who >= 0:
+                    break
+        loads[who] = -np.inf
+        b = who >> shift
+        top = -np.inf
+        for i in range(b * size, min(n_m, (b + 1) * size)):
+            if loads[i] > top:
+                top = loads[i]
+        block[b] = top
+        order_out[count] = who
+        count += 1
+        for e in range(m_ptr[who], m_ptr[who + 1]):
+            t = m_tasks[e]
+            old = cnt[t]
+            new = old - 1
+            cnt[t] = new
+            p = epos[e]
+            last = t_ptr[t] + new
+            other = t_edge[last]
+            t_edge[p] = other
+            t_member[p] = t_member[last]
+            epos[other] = p
+            t_edge[last] = e
+            t_member[last] = who
+            epos[e] = last
+            if new == 0:
+                orphaned += h[t]
+            else:
+                delta = h[t] / new - h[t] / old
+                for q in range(t_ptr[t], last):
+                    j = t_member[q]
+                    value = loads[j] + delta
+                    loads[j] = value
+                    k = j >> shift
+                    if value > block[k]:
+                        block[k] = value
+    return count
+
+
+def _truck_factor(p: Prepared, *, record: bool = False, engine: str = "auto") -> tuple[int, list[int]]:
     """Greedy truck factor on prepared arrays; returns (count, member positions in leave order).
 
     Incremental: each member's load is kept in an array. When a member leaves, only the tasks
-    they covered change (their remaining coverers' share of the task grows from h/n to
-    h/(n-1)), so only those coverers' loads are updated, never the whole survey. The coverer
-    lists are compacted when more than half of their entries belong to members who left.
+    they covered change (the remaining coverers' share of a task grows from h/n to h/(n−1)),
+    so only those coverers' loads are updated, never the whole survey; each task's list of
+    present coverers is kept compact, so a step costs the number of present co-coverers plus
+    one pass over block maxima to find the largest load. ``engine``: "auto" (numba from
+    :data:`NUMBA_MIN_PAIRS` pairs on), "numba" or "numpy".
     """
     total = p.total
     n_m, n_t = p.n_members, p.n_tasks
@@ -80,72 +173,63 @@ def _truck_factor(p: Prepared, *, record: bool = False) -> tuple[int, list[int]]
     rank = np.empty(n_m, dtype=np.int64)
     rank[order] = np.arange(n_m)
     pm = rank[p.pair_m]
-    pt = p.pair_t
-    h = p.task_hours
-    n = p.n_cover.astype(np.int64).copy()
-    # member -> tasks (CSR)
-    by_m = np.argsort(pm, kind="stable")
-    m_tasks = pt[by_m]
+    pt = p.pair_t.astype(np.int64)
+    by_m = np.lexsort((pt, pm))
+    pm, pt = pm[by_m], pt[by_m]  # edges in member order
     m_ptr = np.zeros(n_m + 1, dtype=np.int64)
     np.cumsum(np.bincount(pm, minlength=n_m), out=m_ptr[1:])
-    alive = np.ones(n_m, dtype=bool)
+    t_edge = np.argsort(pt, kind="stable").astype(np.int64)
+    t_ptr = np.zeros(n_t + 1, dtype=np.int64)
+    cnt = np.bincount(pt, minlength=n_t).astype(np.int64)
+    np.cumsum(cnt, out=t_ptr[1:])
+    epos = np.empty(len(pt), dtype=np.int64)
+    epos[t_edge] = np.arange(len(pt))
+    h = p.task_hours.astype(float)
+    share = np.where(cnt > 0, h / np.maximum(cnt, 1), 0.0)
+    loads = np.bincount(pm, weights=share[pt], minlength=n_m).astype(float)
+    left = np.zeros(n_m, dtype=np.int64)
+    if engine == "auto":
+        engine = "numba" if len(pt) >= NUMBA_MIN_PAIRS else "numpy"
+    compiled = _compiled_loop() if engine == "numba" else None
+    loop = compiled if compiled is not None else _greedy_numpy
+    t_member = pm[t_edge].astype(np.int32)
+    count = int(loop(m_ptr, pt, t_member, t_ptr, t_edge, epos, cnt, h, loads, float(total), left))
+    return count, [int(order[i]) for i in left[:count]] if record else []
 
-    def build(pm_live: np.ndarray, pt_live: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        by_t = np.argsort(pt_live, kind="stable")
-        ptr = np.zeros(n_t + 1, dtype=np.int64)
-        np.cumsum(np.bincount(pt_live, minlength=n_t), out=ptr[1:])
-        return pm_live[by_t], ptr
 
-    t_members, t_ptr = build(pm, pt)
-    stored, dead_edges = len(pm), 0
-    with np.errstate(divide="ignore", invalid="ignore"):
-        share = np.where(n > 0, h / np.maximum(n, 1), 0.0)
-    loads = np.bincount(pm, weights=share[pt], minlength=n_m)
-    half = total / 2.0
-    eps = 1e-9 * total
-    orphaned, count, left = 0.0, 0, []
+def _greedy_numpy(m_ptr, m_tasks, t_member, t_ptr, t_edge, epos, cnt, h, loads, total, order_out):
+    """The same loop as :func:`_greedy_loop`, vectorised per step (used without numba)."""
+    n_m = loads.shape[0]
+    present = np.ones(n_m, dtype=bool)
+    t_members = t_member.copy()
+    half, eps = total / 2.0, 1e-9 * total
+    orphaned, count = 0.0, 0
     while orphaned - half <= eps and count < n_m:
         best = float(loads.max())
-        tol = 1e-9 * max(abs(best), 1.0)
-        who = int(np.flatnonzero(loads >= best - tol)[0])
+        who = int(np.flatnonzero(loads >= best - 1e-9 * max(abs(best), 1.0))[0])
         loads[who] = -np.inf
-        alive[who] = False
+        present[who] = False
+        order_out[count] = who
         count += 1
-        if record:
-            left.append(who)
         tasks = m_tasks[m_ptr[who]:m_ptr[who + 1]]
         if len(tasks) == 0:
             continue
-        old = n[tasks]
+        old = cnt[tasks]
         new = old - 1
-        n[tasks] = new
-        dead_edges += int(len(tasks))  # this member's entries in the coverer lists
-        hs = h[tasks]
-        orphaned += float(hs[new == 0].sum())
+        cnt[tasks] = new
+        orphaned += float(h[tasks][new == 0].sum())
         keep = new > 0
-        if not keep.any():
+        tasks, old, new = tasks[keep], old[keep], new[keep]
+        if len(tasks) == 0:
             continue
-        tasks, old, new, hs = tasks[keep], old[keep], new[keep], hs[keep]
-        delta = hs / new - hs / old
-        starts, ends = t_ptr[tasks], t_ptr[tasks + 1]
-        lens = ends - starts
-        size = int(lens.sum())
-        offsets = np.repeat(starts - np.cumsum(lens) + lens, lens) + np.arange(size)
+        delta = h[tasks] / new - h[tasks] / old
+        lens = t_ptr[tasks + 1] - t_ptr[tasks]
+        offsets = np.repeat(t_ptr[tasks] - np.cumsum(lens) + lens, lens) + np.arange(int(lens.sum()))
         members = t_members[offsets]
         weights = np.repeat(delta, lens)
-        if size * 4 < n_m:
-            np.add.at(loads, members, weights)
-        else:
-            loads += np.bincount(members, weights=weights, minlength=n_m)
-        if dead_edges * 2 > stored:
-            live = alive[pm]
-            t_members, t_ptr = build(pm[live], pt[live])
-            stored, dead_edges = int(live.sum()), 0
-            # refresh the loads exactly, so rounding never accumulates
-            share = np.where(n > 0, h / np.maximum(n, 1), 0.0)
-            fresh = np.bincount(pm[live], weights=share[pt[live]], minlength=n_m)
-            loads = np.where(alive, fresh, -np.inf)
-    return count, [int(order[i]) for i in left]
+        ok = present[members]
+        loads += np.bincount(members[ok], weights=weights[ok], minlength=n_m)
+    return count
 
 
 def truck_factor(client: Client) -> int:

@@ -9,7 +9,8 @@ from _workload_fixture import fixture_client, fixture_frames
 
 import gyomu
 from gyomu import schema
-from gyomu.kpi import kpi_table, kpis, truck_factor, truck_factor_order
+from gyomu.kpi import _truck_factor, kpi_table, kpis, truck_factor, truck_factor_order
+from gyomu.workload import prepare
 
 EXPECTED = {
     "total_hours": 270.0,
@@ -131,4 +132,7 @@ def test_incremental_truck_factor_equals_naive_greedy(seed):
                           "task": "x", "kind": "定型", "difficulty": 1, "remote": "可",
                           "outsourcing": "可"})
     client = gyomu.make_client(members, tasks, hours, grades=["G1"])
-    assert truck_factor(client) == _naive_truck_factor(hours, member_ids)
+    expected = _naive_truck_factor(hours, member_ids)
+    assert truck_factor(client) == expected
+    assert _truck_factor(prepare(client), engine="numpy")[0] == expected
+    assert _truck_factor(prepare(client), engine="numba")[0] == expected
