@@ -207,3 +207,25 @@ def test_sample_client_round_trips_through_write_survey(tmp_path):
     again = gyomu.load_client(folder)
     for name in ("members", "tasks", "hours"):
         pd.testing.assert_frame_equal(getattr(again, name), getattr(client, name))
+
+
+@needs_intake
+def test_template_filled_in_by_hand_loads(tmp_path):
+    """Open the blank template as a client would, type rows below the headers, save, load."""
+    import gyomu
+
+    members, tasks, hours = _small_frames()
+    folder = _client_folder(tmp_path, GRADES)
+    path = write_template(folder / "survey.xlsx", grades=GRADES)
+    wb = openpyxl.load_workbook(path)
+    for sheet, frame in ((schema.MEMBERS, members), (schema.TASKS, tasks), (schema.HOURS, hours)):
+        ws = wb[sheet.ja]
+        for record in frame.to_dict("records"):
+            ws.append([None if pd.isna(record[c.alias]) else record[c.alias] for c in sheet.columns])
+    wb.save(path)
+    client = gyomu.load_client(folder)
+    expected = make_client(members, tasks, hours, grades=GRADES)
+    for name in ("members", "tasks", "hours"):
+        pd.testing.assert_frame_equal(getattr(client, name), getattr(expected, name))
+    # the drop-downs are still there after the client saved the file
+    assert _list_for(openpyxl.load_workbook(path)["工数"], "F") == ["主担当", "副担当", "対応可"]
