@@ -7,8 +7,10 @@ the people and what they say.
 * ``kasou-denki``: the new 総務課 of 架空電気工事株式会社, a ~50-employee electrical contractor.
   Seven members over grades G1–G5, 54 tasks across 庶務 … 総務企画, person-dependent tasks,
   trained backups (対応可 with 0 hours), one member over capacity, senior grades doing easy
-  work, seven interviews (one a paragraph memo without front matter), two coders'
-  coding.csv, vision.yml and an earlier round under history/2025-10/. Survey as survey.xlsx.
+  work, seven interviews (one a paragraph memo without front matter, one a group interview
+  with named speakers), a codebook.yml extending gyomu's default with one client code, two
+  coders' coding.csv, vision.yml and an earlier round under history/2025-10/ (before M07
+  joined). Survey as survey.xlsx.
 * ``project-office``: 架空システム株式会社 第二開発本部 プロジェクト推進室, a desk that collects
   routine work (稟議作成, 契約書・注文書の確認, 請求書処理, 工数・予算管理, 各種集計, 日程調整,
   突発対応) from the development sections, staffed by employees and agency staff (派遣).
@@ -60,6 +62,7 @@ class SampleClient:
     coding: pd.DataFrame | None = None
     vision: dict[str, Any] | None = None
     history: dict[str, tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]] = field(default_factory=dict)
+    codebook: dict[str, Any] | None = None  #: codebook.yml (extends gyomu's default)
     fmt: str = "xlsx"  #: "xlsx" or "csv"
 
 
@@ -174,6 +177,21 @@ def _coding(
     return df
 
 
+#: kasou-denki's codebook.yml: gyomu's default plus one code of this client.
+KD_CODEBOOK: dict[str, Any] = {
+    "mode": "extend",
+    "codes": [
+        {
+            "code": "現場支援",
+            "parent": "期待",
+            "definition": "工事現場からの急な手配や書類の依頼に総務が応えること、またその負担",
+            "keywords": ["現場", "工事部", "手配", "急ぎ"],
+            "exclude": ["現場に戻りたい"],
+        }
+    ],
+}
+
+
 def kasou_denki(seed: int = SEED) -> SampleClient:
     """The sample client 架空電気工事株式会社 総務課 (see the module docstring)."""
     rng = np.random.default_rng(seed)
@@ -256,7 +274,7 @@ def kasou_denki(seed: int = SEED) -> SampleClient:
     return SampleClient(
         client_id=KASOU_DENKI, config=config, members=members, tasks=tasks, hours=hours,
         interviews=KD_INTERVIEWS, memos=memos, coding=coding, vision=vision,
-        history={"2025-10": (old_members, old_tasks, old_hours)}, fmt="xlsx",
+        history={"2025-10": (old_members, old_tasks, old_hours)}, codebook=KD_CODEBOOK, fmt="xlsx",
     )
 
 
@@ -417,6 +435,8 @@ def write_sample(sample: SampleClient, path: str | Path) -> Path:
             (idir / f"{memo_id}.txt").write_text(text, encoding="utf-8")
     if sample.coding is not None and len(sample.coding):
         sample.coding.to_csv(path / "coding.csv", index=False, lineterminator="\n")
+    if sample.codebook is not None:
+        (path / "codebook.yml").write_text(_yaml(sample.codebook), encoding="utf-8")
     if sample.vision is not None:
         (path / "vision.yml").write_text(_yaml(sample.vision), encoding="utf-8")
     for wave, (m, t, h) in sample.history.items():
@@ -592,7 +612,7 @@ KD_INTERVIEWS: list[dict] = [
             ("Q", "今の仕事量について、どう感じていますか。", ""),
             ("A", "正直、きついです。車両と設備の管理に加えて、現場からの急ぎの頼まれごとが毎日のように入ってきます。定時で帰れた日は、今月はまだ数えるほどしかありません。", "業務過多"),
             ("Q", "急ぎの頼まれごととは、例えばどんなものですか。", ""),
-            ("A", "「明日の現場で使う書類を今日中に送ってほしい」とか、「安全帯が足りないから手配して」とかですね。断ると現場が止まってしまうので、結局自分が動くことになります。", "他部門連携/業務過多"),
+            ("A", "「明日の現場で使う書類を今日中に送ってほしい」とか、「安全帯が足りないから手配して」とかですね。断ると現場が止まってしまうので、結局自分が動くことになります。", "他部門連携/業務過多/現場支援"),
             ("Q", "車検や保険の管理は、他の方でも対応できますか。", ""),
             ("A", "いや、たぶん無理だと思います。15台分の車検の時期や保険の条件は、私のエクセルにしか入っていないので。宮下さんに少し教えかけたんですが、忙しくて途中で止まってしまいました。", "属人化"),
             ("Q", "過去にトラブルはありましたか。", ""),
@@ -623,7 +643,7 @@ KD_INTERVIEWS: list[dict] = [
         "id": "I06", "respondent": "工事部長", "role": "他部署", "date": "2026-10-09",
         "turns": [
             ("Q", "工事部から見て、総務課はどんな存在ですか。", ""),
-            ("A", "困ったときの駆け込み寺ですね。資材の手配でも書類でも、とりあえず岡田くんに電話すれば何とかしてくれる。あの人しか分からないことが多いので、ついそうなってしまうんです。頼りすぎている自覚はあります。", "他部門連携/属人化"),
+            ("A", "困ったときの駆け込み寺ですね。資材の手配でも書類でも、とりあえず岡田くんに電話すれば何とかしてくれる。あの人しか分からないことが多いので、ついそうなってしまうんです。頼りすぎている自覚はあります。", "他部門連携/属人化/現場支援"),
             ("Q", "総務課に期待することは何ですか。", ""),
             ("A", "安全衛生と資格の管理をしっかり回してほしいです。電気工事士の更新が切れていたら、その人は現場に出せなくなる。そこは総務に仕組みとして持っていてほしいですね。", "期待される役割"),
             ("Q", "不満に感じていることはありますか。", ""),

@@ -134,7 +134,9 @@ def test_kasou_denki_interviews_coding_vision_history(kd):
     assert set(coding["segment_id"]) <= set(seg["segment_id"])
     from gyomu.codebook import default_codebook
 
-    assert set(coding["code"]) <= set(default_codebook()["code"])
+    assert set(coding["code"]) <= set(kd.codebook["code"])
+    assert set(kd.codebook["code"]) == set(default_codebook()["code"]) | {"現場支援"}
+    assert "現場支援" in set(coding["code"])
     both = coding.groupby("segment_id")["coder"].nunique()
     assert (both == 2).sum() >= 10
     # I02-006 is the 属人化 answer of the head of section (6th turn, Q and A both count)
