@@ -128,6 +128,22 @@ def _hint(column: schema.Column, grades: list[str]) -> str:
     return "\n".join(parts)
 
 
+LISTS_SHEET = "選択肢"
+
+
+def _inline_ok(labels: list[str]) -> bool:
+    """Excel's inline list: at most 255 characters, no commas or quotes in the labels."""
+    text = ",".join(labels)
+    return len(text) <= 250 and not any(c in text for c in '"') and all("," not in x for x in labels)
+
+
+def _list_formula(labels: list[str], col: schema.Column) -> str:
+    if _inline_ok(labels):
+        return '"' + ",".join(labels) + '"'
+    # Long lists or labels with commas live on the hidden sheet 選択肢 (column A: 等級).
+    return f"'{LISTS_SHEET}'!$A$1:$A${len(labels)}"
+
+
 def _header_cell(ws: Any, text: str, *, fill: PatternFill = _HEADER_FILL) -> WriteOnlyCell:
     cell = WriteOnlyCell(ws, value=text)
     cell.font, cell.fill = _HEADER_FONT, fill
@@ -152,7 +168,7 @@ def _setup_data_sheet(ws: Any, sheet: schema.Sheet, grades: list[str], n_rows: i
         if labels is not None:
             dv = DataValidation(
                 type="list",
-                formula1='"' + ",".join(labels) + '"',
+                formula1=_list_formula(labels, col),
                 allow_blank=not col.required,
                 showErrorMessage=True,
                 errorTitle="入力できない値です",
@@ -245,6 +261,11 @@ def _build(
         ]
         for row in zip(*columns, strict=True):
             ws.append(row)
+    if not _inline_ok(gl):
+        lists = wb.create_sheet(LISTS_SHEET)
+        lists.sheet_state = "hidden"
+        for grade in gl:
+            lists.append([grade])
     wb.properties.creator = "gyomu"
     wb.properties.title = "業務調査票"
     wb.properties.created = FIXED_TIME

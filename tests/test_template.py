@@ -229,3 +229,25 @@ def test_template_filled_in_by_hand_loads(tmp_path):
         pd.testing.assert_frame_equal(getattr(client, name), getattr(expected, name))
     # the drop-downs are still there after the client saved the file
     assert _list_for(openpyxl.load_workbook(path)["工数"], "F") == ["主担当", "副担当", "対応可"]
+
+
+@needs_intake
+def test_grades_too_long_for_an_inline_list_use_a_hidden_sheet(tmp_path):
+    import gyomu
+
+    grades = ["一般職(補助,見習い)", *[f"等級{i:02d}の職務区分" for i in range(20)], "課長"]
+    members, tasks, hours = _small_frames()
+    members["grade"] = [grades[-1], grades[0], grades[5]]
+    folder = tmp_path / "long-grades"
+    folder.mkdir()
+    quoted = ", ".join(f"'{g}'" for g in grades)
+    (folder / "client.yml").write_text(f"name: 長い等級株式会社\ngrades: [{quoted}]\n", encoding="utf-8")
+    path = write_survey(folder / "survey.xlsx", members, tasks, hours, grades=grades)
+    wb = openpyxl.load_workbook(path)
+    assert wb["選択肢"].sheet_state == "hidden"
+    assert [c.value for c in wb["選択肢"]["A"]] == grades
+    formulas = {str(dv.sqref)[0]: dv.formula1 for dv in wb["メンバー"].data_validations.dataValidation}
+    assert formulas["C"] == f"'選択肢'!$A$1:$A${len(grades)}"
+    client = gyomu.load_client(folder)
+    assert list(client.members["grade"].cat.categories) == grades
+    assert client.members["grade"].tolist() == ["課長", grades[0], grades[5]]
