@@ -15,6 +15,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import os
+import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -48,6 +49,10 @@ def _sample_clients() -> list[Path]:
     return sorted(p for p in (ROOT / "data" / "sample").glob("*") if (p / "client.yml").exists())
 
 
+def _client_with_interviews() -> Path:
+    return next(c for c in _sample_clients() if any((c / "interviews").glob("*")))
+
+
 @pytest.fixture(scope="module")
 def workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A copy of notebooks/ and data/sample/ whose notebooks run with interactive=True."""
@@ -56,18 +61,16 @@ def workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
     probe.parent.mkdir()
     shutil.copy(PROBE, probe)
     set_parameters(probe, client_dir=str(probe.parent), interactive=True, coder=CODER)
-    clients = _sample_clients()
-    with_interviews = [c for c in clients if (c / "interviews").is_dir()] or clients
     out = root / "out"
     for name, client, extra in [
-        ("02_workload.ipynb", clients[:1], {}),
-        ("01_interview_coding.ipynb", with_interviews[:1], {"coder": CODER}),
+        ("02_workload.ipynb", _sample_clients()[0], {}),
+        ("01_interview_coding.ipynb", _client_with_interviews(), {"coder": CODER}),
     ]:
         nb = root / "notebooks" / name
-        if nb.exists() and client:
+        if nb.exists():
             set_parameters(
                 nb,
-                client_dir=str(root / "data" / "sample" / client[0].name),
+                client_dir=str(root / "data" / "sample" / client.name),
                 output_dir=str(out / nb.stem),
                 anonymize=False,
                 interactive=True,
@@ -188,30 +191,48 @@ def test_workload_notebook_widget_updates_output(page, lab, workspace, tmp_path)
 
 
 def test_coding_tool_saves_a_row_to_coding_csv(page, lab, workspace, tmp_path):
-    """01_interview_coding with interactive=True: ticking a code and saving adds a coding.csv row."""
+    """01_interview_coding with interactive=True: tick a code, 保存して次へ, coding.csv has the row.
+
+    The tool (gyomu.coding_tool) shows 「n / N 件目 ・ <segment id> ・ …」, one checkbox per code
+    (suggestions pre-ticked) and a 「保存して次へ」 button that saves this coder's ticked codes.
+    """
     nb = workspace / "notebooks" / "01_interview_coding.ipynb"
     assert nb.exists(), "01_interview_coding.ipynb がありません"
     repo_sample = _tree_digest(ROOT / "data" / "sample")
-    clients = [c for c in sorted((workspace / "data" / "sample").glob("*")) if c.is_dir()]
-    coded = {c.name: len(_rows(c / "coding.csv")) for c in clients}
-
-    def grown() -> list[dict[str, str]] | None:
-        for c in clients:
-            rows = _rows(c / "coding.csv")
-            if len(rows) > coded[c.name]:
-                return rows
-        return None
+    csv_path = workspace / "data" / "sample" / _client_with_interviews().name / "coding.csv"
+    earlier = _rows(csv_path)
+    header = re.compile(r"(\d+) / (\d+) 件目 ・ (\S+) ・")
 
     steps = Steps()
     with screenshot_on_failure(page, tmp_path):
         open_notebook(page, lab, "notebooks/01_interview_coding.ipynb", steps)
         run_all_and_wait(page, lab, steps, timeout=300)
 
-        box = page.locator(".widget-checkbox input[type=checkbox]:not(:checked)").first
-        steps("未チェックのコードにチェック", box.check)
-        steps("「次へ」を押す", page.get_by_role("button", name="次へ").first.click)
-        rows = wait_until(grown, 30, "coding.csv に行が増えません")
-    assert any(r.get("coder") == CODER for r in rows), rows
+        tool = page.locator(
+            ".widget-vbox", has=page.get_by_role("button", name="保存して次へ")
+        ).last
+        first = header.search(tool.inner_text())
+        assert first and first.group(1) == "1", tool.inner_text()
+        segment = first.group(3)
+        boxes = tool.locator(".widget-checkbox")
+        states = {
+            boxes.nth(i).inner_text().strip(): boxes.nth(i).locator("input").is_checked()
+            for i in range(boxes.count())
+        }
+        code = next(c for c, ticked in states.items() if not ticked)
+        steps(f"コード「{code}」にチェック", tool.get_by_role("checkbox", name=code).check)
+        steps("「保存して次へ」を押す", tool.get_by_role("button", name="保存して次へ").click)
+
+        def saved() -> list[dict[str, str]]:
+            rows = _rows(csv_path)
+            return [r for r in rows if r["coder"] == CODER and r["segment_id"] == segment]
+
+        mine = wait_until(saved, 30, f"coding.csv に {segment} の行が書かれません")
+        wait_until(lambda: "2 / " in tool.inner_text(), 30, "次の発言に進みません")
+    expected = {c for c, ticked in states.items() if ticked} | {code}
+    assert {r["code"] for r in mine} == expected
+    others = [r for r in _rows(csv_path) if r["coder"] != CODER]
+    assert others == [r for r in earlier if r["coder"] != CODER], "他のコーダーの行が変わりました"
     assert _tree_digest(ROOT / "data" / "sample") == repo_sample, (
         "リポジトリのサンプルが変わりました"
     )
