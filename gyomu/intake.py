@@ -13,6 +13,7 @@ problem records are built only for the rows that fail.
 
 from __future__ import annotations
 
+import html
 import importlib.util
 import io
 import math
@@ -227,14 +228,31 @@ def _sheet_xml_paths(zf: zipfile.ZipFile) -> dict[str, str]:
     return out
 
 
-_CELL_REF = re.compile(r"^([A-Z]+)(\d+)$")
+_FORMULA = re.compile(rb"<(?:[A-Za-z]+:)?f[ >/]")
+_CELL_START = re.compile(rb"<(?:[A-Za-z]+:)?c[ >]")
+_CELL_END = re.compile(rb"</(?:[A-Za-z]+:)?c>")
+_CELL_REF = re.compile(rb'\br="([A-Z]+)(\d+)"')
+_FORMULA_TEXT = re.compile(rb"<(?:[A-Za-z]+:)?f(?:\s[^>]*)?>(.*?)</(?:[A-Za-z]+:)?f>", re.S)
+_VALUE = re.compile(rb"<(?:[A-Za-z]+:)?v>(.*?)</(?:[A-Za-z]+:)?v>", re.S)
+
+
+def _has_formula(data: bytes) -> bool:
+    """Whether sheet XML has an ``<f>`` element (plain substring search: fast on big sheets)."""
+    for tag in (b"<f", b":f"):
+        i = data.find(tag)
+        while i >= 0:
+            if data[i + 2:i + 3] in (b">", b" ", b"/"):
+                return True
+            i = data.find(tag, i + 2)
+    return False
 
 
 def _formula_cells(path: Path, sheet_name: str) -> dict[tuple[int, int], str]:
     """Formula cells of a sheet that carry no computed value: (row index, col index) -> formula.
 
     openpyxl and other writers store formulas without their result; such a cell reads as
-    blank, so it is reported instead of silently counting as 0.
+    blank, so it is reported instead of silently counting as 0. Only the formula cells are
+    looked at (a regular-expression scan of the sheet XML), so this is cheap.
     """
     try:
         with zipfile.ZipFile(path) as zf:
@@ -244,25 +262,29 @@ def _formula_cells(path: Path, sheet_name: str) -> dict[tuple[int, int], str]:
             data = zf.read(xml_path)
     except (KeyError, zipfile.BadZipFile, ElementTree.ParseError, OSError):
         return {}
-    if b"<f" not in data and b":f>" not in data:
-        return {}
-    found = {}
-    for _, elem in ElementTree.iterparse(io.BytesIO(data)):
-        if elem.tag.endswith("}c"):
-            f = v = None
-            for child in elem:
-                if child.tag.endswith("}f"):
-                    f = child
-                elif child.tag.endswith("}v"):
-                    v = child
-            if f is not None and (v is None or not (v.text or "").strip()):
-                m = _CELL_REF.match(elem.get("r", ""))
-                if m:
-                    col = 0
-                    for ch in m[1]:
-                        col = col * 26 + ord(ch) - 64
-                    found[(int(m[2]) - 1, col - 1)] = "=" + (f.text or "…")
-            elem.clear()
+    found: dict[tuple[int, int], str] = {}
+    if not _has_formula(data):
+        return found
+    end = 0
+    for match in _FORMULA.finditer(data):
+        if match.start() < end:  # another formula tag inside the cell just read
+            continue
+        starts = list(_CELL_START.finditer(data, max(0, match.start() - 500), match.start()))
+        close = _CELL_END.search(data, match.start())
+        if not starts or close is None:
+            continue
+        end = close.end()
+        cell = data[starts[-1].start():end]
+        ref = _CELL_REF.search(cell)
+        value = _VALUE.search(cell)
+        if ref is None or (value is not None and value[1].strip()):
+            continue
+        col = 0
+        for ch in ref[1].decode():
+            col = col * 26 + ord(ch) - 64
+        text = _FORMULA_TEXT.search(cell)
+        formula = html.unescape(text[1].decode("utf-8", "replace")) if text else "…"
+        found[(int(ref[2]) - 1, col - 1)] = "=" + formula
     return found
 
 
@@ -329,6 +351,7 @@ def _sheet_from_rows(spec: schema.Sheet, file: str, name: str, rows: list[list[A
             rows[r][c] = formula
     width = len(rows[h])
     data = pd.DataFrame(rows[h + 1:], columns=range(width), dtype=object)
+    data = data.mask(data.eq(""))  # calamine reads an empty cell as ''
     data.index = pd.RangeIndex(h + 2, h + 2 + len(data))
     raw, more = _assemble(spec, file, name, rows[h], aliases, data, h + 1, csv=False)
     return raw, problems + more
@@ -373,17 +396,24 @@ def read_csv_sheet(path: Path, file: str, spec: schema.Sheet) -> tuple[RawSheet 
     if h is None:
         return None, [_missing_header(spec, file, None)]
     width = len(rows[h])
-    try:
-        frame = pd.read_csv(
-            io.BytesIO(data), encoding=enc, header=None, skiprows=h + 1, names=range(width),
-            dtype=str, keep_default_na=False, na_values=[""], skip_blank_lines=False,
-            index_col=False,
-        )
-    except pd.errors.EmptyDataError:
-        frame = pd.DataFrame(columns=range(width), dtype=object)
-    except (pd.errors.ParserError, ValueError) as exc:
-        return None, [Problem(file, f"CSV として読めません。列の数が見出しと合わない行があるか、"
-                              f"引用符が閉じていません。(詳細: {str(exc).strip()})")]
+    numeric = {j: "float64" for j, a in enumerate(aliases)
+               if a and spec.column(a).kind in ("number", "integer")}
+    options = dict(encoding=enc, header=None, skiprows=h + 1, names=range(width),
+                   keep_default_na=False, na_values=[""], skip_blank_lines=False, index_col=False)
+    frame = None
+    for dtypes in ({j: numeric.get(j, object) for j in range(width)}, object):
+        # first try plain numbers in the number columns (fast); if any cell is typed
+        # otherwise ('2時間', '３'), read every column as text and let normalize parse it
+        try:
+            frame = pd.read_csv(io.BytesIO(data), dtype=dtypes, **options)
+            break
+        except pd.errors.EmptyDataError:
+            frame = pd.DataFrame(columns=range(width), dtype=object)
+            break
+        except (pd.errors.ParserError, ValueError) as exc:
+            if dtypes is object or isinstance(exc, pd.errors.ParserError):
+                return None, [Problem(file, f"CSV として読めません。列の数が見出しと合わない行があるか、"
+                                      f"引用符が閉じていません。(詳細: {str(exc).strip()})")]
     frame.index = pd.RangeIndex(h + 2, h + 2 + len(frame))
     return _assemble(spec, file, None, rows[h], aliases, frame, h + 1, csv=True)
 
@@ -614,7 +644,8 @@ def _frame(raw: RawSheet | None, parsed: dict[str, pd.Series], spec: schema.Shee
     data: dict[str, pd.Series] = {}
     for col in spec.columns:
         if col.alias in parsed:
-            data[col.alias] = parsed[col.alias].loc[index]
+            values = parsed[col.alias]
+            data[col.alias] = values if values.index.equals(index) else values.loc[index]
         else:
             dtype = "float64" if col.kind in ("number", "integer") else "str"
             data[col.alias] = pd.Series(np.nan, index=index, dtype=dtype)
@@ -671,12 +702,17 @@ def validate_survey(sheets: dict[str, RawSheet | None], config: ClientConfig) ->
         parsed["members"]["capacity_hours"] = cap.fillna(config.capacity_hours)
 
     hours_total = None
+    codes: dict[str, tuple[np.ndarray, pd.Index]] = {}
     if "hours" in parsed:
-        hours_total = _check_hours(sheets["hours"], parsed["hours"], invalid["hours"], ids,
+        for key in ("member_id", "task_id"):
+            if key in parsed["hours"]:
+                c, u = pd.factorize(parsed["hours"][key])
+                codes[key] = (c, pd.Index(u))
+        hours_total = _check_hours(sheets["hours"], parsed["hours"], invalid["hours"], ids, codes,
                                    checkers["hours"])
     for check in checkers.values():
         problems += check.problems
-    warnings = _warnings(sheets, parsed, ids, hours_total) if hours_total is not None else []
+    warnings = _warnings(sheets, parsed, ids, hours_total, codes) if hours_total is not None else []
 
     frames = {spec.alias: _frame(sheets.get(spec.alias), parsed.get(spec.alias, {}), spec)
               for spec in schema.SHEETS}
@@ -693,23 +729,29 @@ def validate_survey(sheets: dict[str, RawSheet | None], config: ClientConfig) ->
 
 
 def _check_hours(raw: RawSheet, cols: dict[str, pd.Series], invalid: dict[str, pd.Series],
-                 ids: dict[str, pd.Series], check: _Checker) -> pd.Series:
-    """Reference, duplicate and no-hours checks of 工数; returns the monthly hours per row."""
+                 ids: dict[str, pd.Series], codes: dict[str, tuple[np.ndarray, pd.Index]],
+                 check: _Checker) -> pd.Series:
+    """Reference, duplicate and no-hours checks of 工数; returns the monthly hours per row.
+
+    ``codes`` holds the factorised member and task IDs (codes, distinct values), so every
+    check works on the distinct IDs and integer codes instead of a million strings.
+    """
     spec = raw.spec
     index = raw.frame.index
     for alias, key in (("members", "member_id"), ("tasks", "task_id")):
         if key not in cols:
             continue
-        values = cols[key]
+        c, u = codes[key]
         col = spec.column(key)
-        check.cells(values.isna(), key, _blank_message(col))
+        check.cells(c < 0, key, _blank_message(col))
         if alias in ids:
             known = ids[alias].dropna()
-            unknown = values.notna() & ~values.isin(known)
+            unknown_u = np.append(~u.isin(known.to_numpy()), False)  # code -1 (blank) -> False
+            unknown = unknown_u[c]
             if unknown.any():
                 check.cells(unknown, key, _unknown_id_message(col, alias, known))
     if "member_id" in cols and "task_id" in cols:
-        _check_pairs(raw, cols["member_id"], cols["task_id"], check)
+        _check_pairs(raw, cols["member_id"], cols["task_id"], codes, check)
     nan = pd.Series(np.nan, index=index)
     no = pd.Series(False, index=index)
     hours = cols.get("hours", nan)
@@ -755,12 +797,13 @@ def _unknown_id_message(col: schema.Column, alias: str, known: pd.Series) -> Cal
     return message
 
 
-def _check_pairs(raw: RawSheet, m: pd.Series, t: pd.Series, check: _Checker) -> None:
+def _check_pairs(raw: RawSheet, m: pd.Series, t: pd.Series,
+                 codes: dict[str, tuple[np.ndarray, pd.Index]], check: _Checker) -> None:
     """One row per member and task: a repeated pair is a problem on its later rows."""
     index = raw.frame.index
-    both = (m.notna() & t.notna()).to_numpy()
-    mc, _ = pd.factorize(m)
-    tc, tu = pd.factorize(t)
+    mc, _ = codes["member_id"]
+    tc, tu = codes["task_id"]
+    both = (mc >= 0) & (tc >= 0)
     pair = mc.astype(np.int64) * (len(tu) + 1) + tc
     dup = pd.Series(pair).duplicated(keep="first").to_numpy() & both
     if not dup.any():
@@ -775,30 +818,39 @@ def _check_pairs(raw: RawSheet, m: pd.Series, t: pd.Series, check: _Checker) -> 
 
 
 def _warnings(sheets: dict[str, RawSheet | None], parsed: dict[str, dict[str, pd.Series]],
-              ids: dict[str, pd.Series], hours: pd.Series) -> list[Problem]:
+              ids: dict[str, pd.Series], hours: pd.Series,
+              codes: dict[str, tuple[np.ndarray, pd.Index]]) -> list[Problem]:
     """Overloaded members (above 150% of capacity) and tasks nobody covers."""
     out: list[Problem] = []
     cols = parsed["hours"]
-    if "member_id" not in cols or "task_id" not in cols:
+    if "member_id" not in codes or "task_id" not in codes:
         return out
+    values = hours.to_numpy(dtype=float)
     if "members" in ids and "members" in parsed:
-        total = hours.groupby(cols["member_id"].to_numpy()).sum()
-        raw = sheets["members"]
+        mc, mu = codes["member_id"]
+        ok = mc >= 0
+        totals = np.bincount(mc[ok], weights=values[ok], minlength=len(mu))
         member_ids = ids["members"]
+        pos = mu.get_indexer(member_ids.to_numpy())
+        load = pd.Series(np.where(pos >= 0, totals[pos], 0.0), index=member_ids.index)
         cap = parsed["members"]["capacity_hours"]
-        load = member_ids.map(total).fillna(0.0)
         share = load / cap
-        over = share > OVERLOAD_WARNING
-        for row in member_ids.index[over.to_numpy()]:
+        raw = sheets["members"]
+        for row in member_ids.index[(share > OVERLOAD_WARNING).to_numpy()]:
             out.append(raw.problem(
                 f"メンバー '{member_ids[row]}' の月間工数の合計 {load[row]:,.1f} 時間は、所定時間 "
                 f"{cap[row]:,.0f} 時間の {share[row]:.0%} です(150% を超えています)。工数の記入に"
                 "誤りがないか確認してください。", row=int(row), alias="member_id",
                 value=member_ids[row], level="warning"))
     if "tasks" in ids and "tasks" in parsed:
-        role = cols.get("role", pd.Series(np.nan, index=hours.index, dtype="str"))
-        covering = (hours > 0) | role.eq("対応可").fillna(False).astype(bool)
-        covered = set(cols["task_id"][covering.to_numpy()].dropna().unique())
+        tc, tu = codes["task_id"]
+        role = cols.get("role")
+        covering = values > 0
+        if role is not None:
+            covering |= role.eq("対応可").fillna(False).to_numpy(dtype=bool)
+        hit = np.zeros(len(tu) + 1, dtype=bool)
+        hit[tc[covering]] = True
+        covered = tu[hit[:-1]]
         task_ids = ids["tasks"]
         nobody = task_ids.notna() & ~task_ids.isin(covered)
         raw = sheets["tasks"]

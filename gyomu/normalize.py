@@ -289,6 +289,9 @@ def _map_distinct(series: pd.Series, func: Callable[[object], object]) -> tuple[
 
 
 def _text_value(value: object, normalize: bool) -> str | None:
+    if type(value) is str and value.isascii():  # fast path: NFKC leaves ASCII alone
+        value = value.strip()
+        return value or None
     if _is_blank(value):
         return None
     if isinstance(value, bool):
@@ -322,6 +325,10 @@ def parse_numbers(series: pd.Series, kind: str = "hours") -> tuple[pd.Series, pd
     if pd.api.types.is_numeric_dtype(series.dtype) and not pd.api.types.is_bool_dtype(series.dtype):
         values = series.astype("float64")
         return values, pd.Series(False, index=index)
+    if series.dtype == object and pd.api.types.infer_dtype(series, skipna=True) in (
+        "floating", "integer", "mixed-integer-float", "empty"
+    ):  # Excel number cells: already numbers
+        return series.astype("float64"), pd.Series(False, index=index)
     fast = pd.to_numeric(series, errors="coerce")
     if pd.api.types.is_bool_dtype(fast.dtype) or fast.dtype == object:
         fast = pd.Series(np.nan, index=index)
@@ -342,26 +349,29 @@ def parse_numbers(series: pd.Series, kind: str = "hours") -> tuple[pd.Series, pd
 def parse_labels(
     series: pd.Series, allowed: Iterable[str], synonyms: dict[str, str] | None = None
 ) -> tuple[pd.Series, pd.Series]:
-    """Labels in a column: ``(canonical labels as str, bad mask)``.
+    """Labels in a column: ``(canonical labels, bad mask)``.
 
-    Accepts the allowed labels after NFKC/strip/case-folding and the unambiguous
-    ``synonyms`` (e.g. ``可能`` → ``可``).
+    The labels come back as an (unordered) categorical whose categories are ``allowed`` in
+    their order. Accepts the allowed labels after NFKC/strip/case-folding and the
+    unambiguous ``synonyms`` (e.g. ``可能`` → ``可``).
     """
+    allowed = [str(a) for a in allowed]
     table = label_lookup(allowed, synonyms)
-
-    def lookup(value: object) -> str | None:
+    position = {a: i for i, a in enumerate(allowed)}
+    codes, uniques = pd.factorize(series, use_na_sentinel=True)
+    mapped = np.full(len(uniques) + 1, -1, dtype=np.int64)
+    bad_u = np.zeros(len(uniques) + 1, dtype=bool)
+    for i, value in enumerate(uniques):
         text = _text_value(value, True)
         if text is None:
-            return None
-        try:
-            return table[_label_key(text)]
-        except KeyError:
-            raise ValueError(value) from None
-
-    if len(series) == 0:
-        return pd.Series([], index=series.index, dtype="str"), pd.Series([], index=series.index, dtype=bool)
-    values, bad = _map_distinct(series, lookup)
-    return pd.Series(values, index=series.index, dtype="str"), pd.Series(bad, index=series.index)
+            continue
+        label = table.get(_label_key(text))
+        if label is None:
+            bad_u[i] = True
+        else:
+            mapped[i] = position[label]
+    values = pd.Categorical.from_codes(mapped[codes], categories=allowed)
+    return pd.Series(values, index=series.index), pd.Series(bad_u[codes], index=series.index)
 
 
 def synonyms_for(alias: str) -> dict[str, str]:
