@@ -21,7 +21,7 @@ import pandas as pd
 
 from .client import Client
 from .labels import register
-from .workload import prepare
+from .workload import _pair_hours, prepare
 
 __all__ = [
     "DEFAULT_WEIGHTS",
@@ -120,12 +120,7 @@ def _task_features(client: Client) -> pd.DataFrame:
     """Per task: hours, members doing it, HHI of their hours, and the task attributes."""
     p = prepare(client)
     n_t = p.n_tasks
-    # hours per (member, task) pair, then HHI per task
-    working = p.h > 0
-    key = p.t[working] * max(p.n_members, 1) + p.m[working]
-    uniq, inverse = np.unique(key, return_inverse=True)
-    pair_hours = np.bincount(inverse, weights=p.h[working], minlength=len(uniq))
-    pair_t = uniq // max(p.n_members, 1)
+    _, pair_t, pair_hours = _pair_hours(p)
     n_working = np.bincount(pair_t, minlength=n_t)
     th = p.task_hours
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -199,7 +194,7 @@ def _reasons(row: pd.Series, th: dict[str, float]) -> tuple[str, list[str]]:
         keep.append("現地での対応が必要(リモート不可)")
     if row["difficulty"] >= th["judgment_difficulty"] and row["kind"] != "定型":
         keep.append(f"判断を要する(難易度{int(row['difficulty'])}・{row['kind']})")
-    if row["net_gain"] <= 0:
+    if row["net_gain"] <= 1e-9:
         keep.append(
             f"規模が小さく引き継ぎ工数{row['handoff_hours']:.1f}時間が削減{row['gross_saved']:.1f}時間を上回る"
         )
@@ -216,17 +211,20 @@ def _reasons(row: pd.Series, th: dict[str, float]) -> tuple[str, list[str]]:
         good.append("リモート可")
     if row["manual"] == "有":
         good.append("マニュアル有")
-    net = f"純効果{row['net_gain']:+.1f}時間/月"
+    net = f"純効果{row['net_gain'] + 0.0:+.1f}時間/月".replace("-0.0", "±0.0").replace("+0.0", "±0.0")
     if keep:
         return "現場に残す", keep + [net]
-    if row["score"] >= th["recommend"] and row["net_gain"] >= th["min_net_gain"]:
+    eps = 1e-9  # rounding: 4 − 3 must meet a threshold of 1
+    score_ok = row["score"] >= th["recommend"] - eps
+    net_ok = row["net_gain"] >= th["min_net_gain"] - eps
+    if score_ok and net_ok:
         return "集約推奨", good + [net]
-    if row["score"] >= th["consider"]:
+    if row["score"] >= th["consider"] - eps:
         weak = []
-        if row["score"] < th["recommend"]:
+        if not score_ok:
             weak.append(f"適性スコア{row['score']:.2f}は推奨水準{th['recommend']:.2f}未満")
-        if row["net_gain"] < th["min_net_gain"]:
-            weak.append("純効果が小さい")
+        if not net_ok:
+            weak.append(f"純効果が基準({th['min_net_gain']:.1f}時間/月)未満")
         if row["kind"] == "突発":
             weak.append("突発業務")
         if row["manual"] == "無":
@@ -350,7 +348,7 @@ def describe_consolidation(assessment: pd.DataFrame) -> str:
     best = sc.loc[sc["net_gain"].idxmax()]
     everything = sc.iloc[-1]
     text.append(
-        f"全業務を集約すると純効果は月{everything['net_gain']:,.1f}時間にとどまり、"
+        f"全業務を集約すると純効果は月{everything['net_gain']:,.1f}時間となり、"
         f"最も効果が大きいのは「{best['scenario']}」(月{best['net_gain']:,.1f}時間)です。"
     )
     return "".join(text)
