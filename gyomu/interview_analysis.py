@@ -253,3 +253,117 @@ def export_coded(client: Client, coded: pd.DataFrame, path: str | Path) -> list[
     for frame, file in zip((long, wide, book), files, strict=True):
         frame.to_csv(file, index=False, encoding="utf-8-sig")
     return files
+
+
+def resolve_client_dir(client_dir: str | Path) -> Path:
+    """A client folder given relative to the current folder or to the repository root.
+
+    Notebooks run from ``notebooks/`` in JupyterLab and from the repository root under the
+    runner; ``data/sample/kasou-denki`` works from both.
+    """
+    path = Path(client_dir).expanduser()
+    if path.is_dir():
+        return path.resolve()
+    for base in (Path.cwd().parent, Path(__file__).resolve().parents[1]):
+        if (base / path).is_dir():
+            return (base / path).resolve()
+    return path
+
+
+# -- sentences for the report (written from the numbers) -------------------------------------
+
+
+def describe_interviewees(table: pd.DataFrame) -> str:
+    """Who was interviewed, in one or two Japanese sentences."""
+    if table.empty:
+        return "インタビューの記録(interviews/)がありません。"
+    roles = table["role"].value_counts()
+    parts = "、".join(f"{r} {n}名" for r, n in roles.items())
+    return (f"{len(table)}件のインタビュー({parts})を{int(table['segments'].sum())}の発言に分けて分析しました。"
+            f"回答の発言は合計{int(table['answers'].sum())}件、{int(table['characters'].sum()):,}字です。")
+
+
+def describe_frequency(freq: pd.DataFrame, unit: str = "発言") -> str:
+    """The most frequent codes overall and per role."""
+    if freq.empty or freq.to_numpy().sum() == 0:
+        return "コードの付いた発言はまだありません。"
+    total = freq.sum(axis=1).sort_values(ascending=False, kind="stable")
+    top = "、".join(f"「{c}」({n}{'件' if unit == '発言' else '名'})" for c, n in total.head(3).items() if n > 0)
+    per_role = []
+    for role in freq.columns:
+        col = freq[role]
+        if col.max() > 0:
+            per_role.append(f"{role}は「{col.idxmax()}」")
+    text = f"全体で多いのは{top}です。"
+    if per_role:
+        text += "立場ごとに最も多いコードは、" + "、".join(per_role) + "でした。"
+    text += "立場によって重点が違うコードは、ワークショップで立場をまたいで話し合う材料になります。"
+    return text
+
+
+def describe_cooccurrence(matrix: pd.DataFrame) -> str:
+    """The code pairs that occur together most often."""
+    pairs = []
+    codes = list(matrix.index)
+    for i, a in enumerate(codes):
+        for b in codes[i + 1:]:
+            if matrix.loc[a, b] > 0:
+                pairs.append((int(matrix.loc[a, b]), a, b))
+    if not pairs:
+        return "同じ発言の中で複数のコードが重なった例はありません。"
+    pairs.sort(key=lambda p: -p[0])
+    top = "、".join(f"「{a}」と「{b}」({n}件)" for n, a, b in pairs[:3])
+    return (f"同じ発言に一緒に現れやすい組み合わせは{top}です。"
+            "一緒に語られる課題は原因と結果の関係にあることが多く、施策をまとめて考える手がかりになります。")
+
+
+def describe_issues(issues: pd.DataFrame, n_interviews: int) -> str:
+    """The top issues of the 定性課題 list."""
+    if issues.empty:
+        return "課題として挙がったコードはまだありません。"
+    top = issues.head(3)
+    items = "、".join(f"「{r.code}」({r.interviewees}/{n_interviews}名)" for r in top.itertuples())
+    first = top.iloc[0]
+    text = f"最も多くの回答者が触れた課題は{items}です。"
+    if first["interviewee_share"] >= 0.5:
+        text += f"「{first['code']}」は回答者の{first['interviewee_share']:.0%}が挙げており、組織全体で共有された課題と言えます。"
+    source = str(first.get("source", ""))
+    if "自動" in source:
+        text += "(人手のコーディングがまだないため、自動コードの提案に基づく暫定の一覧です。)"
+    return text
+
+
+def describe_agreement(table: pd.DataFrame, alpha: float, coder_a: str, coder_b: str) -> str:
+    """Agreement figures with the unit and formulas stated."""
+    kappas = table.dropna(subset=["kappa"])
+    units = int(table["units"].iloc[0]) if len(table) else 0
+    text = (f"{coder_a} と {coder_b} が共にコーディングしたインタビューの{units}発言を単位に、コードごとに"
+            "「付けた/付けなかった」の一致を比べました。κ係数(Cohen)は κ = (p_o − p_e)/(1 − p_e)、"
+            "p_o は一致した発言の割合、p_e は2人の付与率から偶然に一致する割合です。"
+            f"全コードをまとめた Krippendorff の α(名義尺度、発言×コードを単位)は {alpha:.2f} です。")
+    if len(kappas):
+        low = kappas.sort_values("kappa").head(2)
+        text += "一致が低いコードは" + "、".join(f"「{r.code}」(κ={r.kappa:.2f})" for r in low.itertuples()) + \
+            "で、定義の読み合わせが必要です。"
+    if alpha == alpha:
+        verdict = "十分に信頼できる水準(0.8以上)" if alpha >= 0.8 else (
+            "暫定的な結論なら使える水準(0.667以上)" if alpha >= 0.667 else "定義の見直しが必要な水準(0.667未満)")
+        text += f"α は{verdict}です。"
+    return text
+
+
+def describe_auto_vs_human(table: pd.DataFrame, coder: str) -> str:
+    """How far the auto-codes can be trusted."""
+    used = table[(table["auto"] > 0) | (table["human"] > 0)]
+    if used.empty:
+        return f"{coder} のコーディングがないため、自動コードの精度はまだ測れません。"
+    tp, na, nh = used["true_positive"].sum(), used["auto"].sum(), used["human"].sum()
+    p = tp / na if na else float("nan")
+    r = tp / nh if nh else float("nan")
+    text = (f"{coder} の判断を正解とすると、自動コード全体の適合率(提案のうち人も付けた割合)は{p:.0%}、"
+            f"再現率(人が付けたうち提案された割合)は{r:.0%}です。")
+    weak = used[used["human"] > 0].sort_values("recall").head(2)
+    if len(weak):
+        text += "取りこぼしが多いのは" + "、".join(f"「{c}」" for c in weak["code"]) + \
+            "で、キーワードを補うか人手で確認してください。"
+    return text
