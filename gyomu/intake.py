@@ -55,6 +55,10 @@ HISTORY_DIR = "history"
 CLIENT_ID = re.compile(r"^[a-z0-9-]+$")
 #: How many rows from the top are searched for the header row.
 HEADER_SEARCH_ROWS = 30
+#: Hours in a month (24 x 31): no row, no member capacity can exceed it.
+MAX_MONTH_HOURS = 744
+#: More occurrences than minutes in a month is a typing accident.
+MAX_TIMES = MAX_MONTH_HOURS * 60
 #: A member above this share of their capacity hours gets a warning.
 OVERLOAD_WARNING = 1.5
 
@@ -540,8 +544,17 @@ def _parse_columns(raw: RawSheet, grades: list[str],
             else:
                 check.cells(negative, col.alias, lambda v, c=col: f"'{_display(v)}' はマイナスです。"
                             f"{_name(c)}には 0 以上の数値を入力してください。")
-            values = values.mask(negative)
-            bad = bad | negative
+            too_many = values > MAX_MONTH_HOURS if col.alias != "times_per_month" else values > MAX_TIMES
+            if col.alias == "times_per_month":
+                check.cells(too_many, col.alias, lambda v, c=col: (
+                    f"'{_display(v)}' は1か月の回数として多すぎます。{_name(c)}には1か月あたりの回数"
+                    f"({MAX_TIMES:,}回まで)を入力してください。"))
+            else:
+                check.cells(too_many, col.alias, lambda v, c=col: (
+                    f"'{_display(v)}' は1か月の時間(24時間 × 31日 = {MAX_MONTH_HOURS}時間)を超えています。"
+                    f"{_name(c)}には1か月あたりの時間を入力してください。"))
+            values = values.mask(negative | too_many)
+            bad = bad | negative | too_many
         elif col.kind == "integer":
             values, bad = normalize.parse_numbers(series, "plain")
             allowed = [float(x) for x in (col.labels or ())]
@@ -587,8 +600,13 @@ def _check_required_columns(raw: RawSheet) -> list[Problem]:
     missing = [c for c in raw.spec.columns if c.required and c.alias not in raw.headers]
     found = "、".join(str(c) for c in raw.order) or "なし"
     where = f"{raw.sheet}シート" if raw.sheet else raw.file
+    unknown = [h for h in raw.order if h not in raw.headers.values()]
+
+    def tip(col: schema.Column) -> str:
+        near = normalize.suggest(col.ja, unknown, cutoff=0.5)
+        return f"(「{near}」の列のことなら、見出しを「{col.ja}」に直してください)" if near else ""
     problems = [Problem(raw.file, f"必須の列 {_name(c)} がありません。{where}の見出し行"
-                        f"({raw.header_row}行目)に「{c.ja}」の列を追加してください。見つかった列: {found}",
+                        f"({raw.header_row}行目)に「{c.ja}」の列を追加してください{tip(c)}。見つかった列: {found}",
                         sheet=raw.sheet, row=raw.header_row, column=c.ja) for c in missing]
     if raw.spec.alias == "hours" and not _has_hours_columns(raw):
         h, t, p = (_name(raw.spec.column(a)) for a in ("hours", "times_per_month", "hours_per_time"))
@@ -758,13 +776,22 @@ def _check_hours(raw: RawSheet, cols: dict[str, pd.Series], invalid: dict[str, p
     times = cols.get("times_per_month", nan)
     per = cols.get("hours_per_time", nan)
     role = cols.get("role", pd.Series(np.nan, index=index, dtype="str"))
-    computed = hours.fillna(times * per)
+    product = times * per
+    absurd = hours.isna() & (product > MAX_MONTH_HOURS)
+    if absurd.any():
+        t_col, p_col = spec.column("times_per_month"), spec.column("hours_per_time")
+        check.cells(absurd, "times_per_month", lambda v: (
+            f"{_name(t_col)} × {_name(p_col)} が1か月の時間(24時間 × 31日 = {MAX_MONTH_HOURS}時間)を"
+            "超えています。1か月あたりの回数と1回あたりの時間を確認してください。"),
+            source=raw.frame["times_per_month"])
+        product = product.mask(absurd)
+    computed = hours.fillna(product)
     if not _has_hours_columns(raw):  # reported once for the sheet
         return computed.fillna(0.0)
     backup = role.eq("対応可").fillna(False).astype(bool)
     rejected = (invalid.get("hours", no) | invalid.get("times_per_month", no)
                 | invalid.get("hours_per_time", no) | invalid.get("role", no))
-    missing = computed.isna() & ~backup & ~rejected
+    missing = computed.isna() & ~backup & ~rejected & ~absurd
     if missing.any():
         only_times = missing & times.notna()
         only_per = missing & per.notna()

@@ -564,3 +564,151 @@ def test_input_files_are_never_modified(tmp_path):
 def test_suggest():
     assert suggest("一部化", ["可", "一部可", "不可"]) == "一部可"
     assert suggest("zzz", ["可", "一部可", "不可"]) is None
+
+
+# ---------------------------------------------------------------------------------------------
+# more breadth
+# ---------------------------------------------------------------------------------------------
+
+
+def test_renamed_header_gets_a_hint(tmp_path):
+    tasks = copy_rows(TASKS)
+    tasks[0][5] = "業務種類"
+    p = only(problems_of(make_client_dir(tmp_path, tasks=tasks)))
+    assert (p.sheet, p.row, p.column) == ("業務一覧", 1, "業務種別")
+    assert "「業務種類」の列のことなら" in p.message
+
+
+def test_absurd_hours_and_times(tmp_path):
+    hours = copy_rows(HOURS)
+    hours[1][2] = 9999  # row 2: more hours than a month has
+    hours[2][3] = 100_000  # row 3: 回数 × 0.5 h = 50,000 h
+    members = copy_rows(MEMBERS)
+    members[1][5] = 800  # capacity above 744
+    problems = problems_of(make_client_dir(tmp_path, members=members, hours=hours))
+    assert [(p.sheet, p.row, p.column) for p in problems] == [
+        ("メンバー", 2, "月間所定時間"), ("工数", 2, "月間工数"), ("工数", 3, "回数")]
+    assert "744" in problems[1].message and "9999" in problems[1].message
+
+
+def test_product_of_times_and_hours_per_time_above_a_month(tmp_path):
+    hours = copy_rows(HOURS)
+    hours[2][3], hours[2][4] = 400, 2  # 800 h a month
+    p = only(problems_of(make_client_dir(tmp_path, hours=hours)))
+    assert (p.row, p.column) == (3, "回数") and "744" in p.message
+
+
+def test_sheet_without_header_row(tmp_path):
+    tasks = [["何かのメモ"], ["ここには表がありません"]]
+    p = only(problems_of(make_client_dir(tmp_path, tasks=tasks)), sheet="業務一覧")
+    assert "見出しの行が見つかりません" in p.message and "業務ID" in p.message
+
+
+def test_csv_with_ragged_rows(tmp_path):
+    folder = write_csv_client(tmp_path / "csv-client", "utf-8")
+    with open(folder / "tasks.csv", "a", encoding="utf-8") as f:
+        f.write("T05,庶務,,受付,運用,定型,1,不可,可,日次,有,,余分,もっと余分\n")
+    p = only(problems_of(folder), file="tasks.csv")
+    assert "CSV として読めません" in p.message
+
+
+def test_undecodable_csv(tmp_path):
+    folder = write_csv_client(tmp_path / "csv-client", "utf-8")
+    (folder / "members.csv").write_bytes("メンバーID,氏名,等級\nM01,山田,G1\n".encode("utf-16"))
+    p = only(problems_of(folder), file="members.csv")
+    assert "文字コード" in p.message and "cp932" in p.message
+
+
+def test_csv_with_messy_numbers_takes_the_slow_path(tmp_path):
+    folder = write_csv_client(tmp_path / "csv-client", "cp932")
+    text = (folder / "hours.csv").read_text(encoding="cp932")
+    text = text.replace("M01,T02,12,", "M01,T02,１２時間,").replace("M02,T01,,20,0.5", "M02,T01,,２０回,30分")
+    (folder / "hours.csv").write_text(text, encoding="cp932")
+    assert load_client(folder).hours["hours"].tolist() == [12.0, 10.0, 0.0, 8.0, 4.0, 6.0]
+
+
+def test_problems_in_history_name_the_history_file(tmp_path):
+    folder = make_client_dir(tmp_path)
+    past = folder / "history" / "2025-10"
+    past.mkdir(parents=True)
+    hours = copy_rows(HOURS)
+    hours[3][0] = "M42"
+    write_workbook(past / "survey.xlsx", {"メンバー": copy_rows(MEMBERS), "業務一覧": copy_rows(TASKS),
+                                          "工数": hours})
+    p = only(problems_of(folder))
+    assert (p.file, p.sheet, p.row, p.value) == ("history/2025-10/survey.xlsx", "工数", 4, "M42")
+
+
+def test_vision_targets_directions_and_maturity(tmp_path):
+    folder = make_client_dir(tmp_path)
+    (folder / "vision.yml").write_text(
+        "vision: 攻めの総務\n"
+        "targets:\n  strategic_share: 0.3\n  adhoc_share: {target: 0.1, direction: max}\n"
+        "  truck_factor: 3\n"
+        "maturity:\n  - {dimension: 業務標準化, current: 2, target: 4}\n"
+        "  - {dimension: デジタル化, current: 1, target: 3}\n"
+        "measures:\n  - name: 施設管理の集約\n    category: 施設管理\n    action: 集約\n"
+        "    reduction: 0.2\n    start: 2027-04-01\n", encoding="utf-8")
+    vision = load_client(folder).vision
+    assert vision.statement == "攻めの総務"
+    assert {k: (t.target, t.direction) for k, t in vision.targets.items()} == {
+        "strategic_share": (0.3, "at_least"), "adhoc_share": (0.1, "at_least"),
+        "truck_factor": (3.0, "at_least")}
+    assert vision.maturity["dimension"].tolist() == ["業務標準化", "デジタル化"]
+    assert vision.maturity["current"].tolist() == [2, 1]
+    m = vision.measures[0]
+    assert (m.category, m.tasks, m.start, m.end) == ("施設管理", None, pd.Period("2027-04", "M"), None)
+
+
+def test_vision_value_problems(tmp_path):
+    folder = make_client_dir(tmp_path)
+    (folder / "vision.yml").write_text(
+        "targets:\n  strategic_share: 1.5\n  routine_share: {target: 0.5, direction: up}\n"
+        "maturity:\n  - {dimension: 業務標準化, current: 7, target: 4}\n"
+        "measures:\n  - name: 両方指定\n    tasks: [T01]\n    category: 庶務\n    action: 集約\n"
+        "    reduction: 0.2\n    start: 2027-05\n    end: 2027-01\n"
+        "  - name: 大分類違い\n    category: 経理\n    action: 廃止\n    reduction: 1\n",
+        encoding="utf-8")
+    problems = problems_of(folder)
+    columns = sorted(p.column for p in problems)
+    assert columns == sorted(["targets.strategic_share", "targets.routine_share", "maturity.current",
+                              "measures.tasks", "measures.end", "measures.category"])
+    assert all(p.file == "vision.yml" for p in problems)
+
+
+def test_bad_vision_yaml(tmp_path):
+    folder = make_client_dir(tmp_path)
+    (folder / "vision.yml").write_text("targets:\n  strategic_share: [0.3\n", encoding="utf-8")
+    p = only(problems_of(folder))
+    assert p.file == "vision.yml" and "YAML" in p.message
+
+
+def test_english_alias_sheet_and_csv_headers(tmp_path):
+    folder = write_csv_client(tmp_path / "csv-client", "utf-8")
+    text = (folder / "hours.csv").read_text(encoding="utf-8").splitlines()
+    text[0] = "member_id,task_id,hours,times_per_month,hours_per_time,role"
+    (folder / "hours.csv").write_text("\n".join(text) + "\n", encoding="utf-8")
+    assert load_client(folder).hours["hours"].sum() == 40.0
+
+
+def test_times_only_columns_without_monthly_hours(tmp_path):
+    hours = [["メンバーID", "業務ID", "回数", "1回あたり時間"],
+             ["M01", "T02", 4, 3], ["M02", "T01", 20, 0.5], ["M02", "T03", 8, 1], ["M03", "T03", 2, 2],
+             ["M03", "T04", 3, 2]]
+    client = load_client(make_client_dir(tmp_path, hours=hours))
+    assert client.hours["hours"].tolist() == [12.0, 10.0, 8.0, 4.0, 6.0]
+    assert client.hours["role"].isna().all()
+
+
+def test_no_hours_columns_is_one_problem(tmp_path):
+    hours = [["メンバーID", "業務ID", "役割"], ["M01", "T02", "主担当"], ["M02", "T01", "主担当"]]
+    p = only(problems_of(make_client_dir(tmp_path, hours=hours)))
+    assert (p.sheet, p.row, p.column) == ("工数", 1, "月間工数") and "見つかった列" in p.message
+
+
+def test_sample_clients_load():
+    root = Path(__file__).resolve().parents[1] / "data" / "sample"
+    for name in ("kasou-denki", "project-office"):
+        client = load_client(root / name)
+        assert len(client.members) >= 6 and len(client.tasks) >= 30 and client.hours["hours"].sum() > 0
+        assert not [w for w in client.warnings if w.level == "error"]
