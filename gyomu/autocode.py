@@ -77,18 +77,42 @@ def split_text(text: str, max_chars: int = MAX_CHUNK) -> list[tuple[int, str]]:
     return pieces
 
 
+class Tokens:
+    """The SplitMode A tokens of one text: normalised forms, with offsets looked up on demand."""
+
+    __slots__ = ("norms", "_chunks")
+
+    def __init__(self, text: str):
+        tok = tokenizer()
+        self.norms: list[str] = []
+        self._chunks: list[tuple[int, int, object]] = []  # (first token index, char offset, MorphemeList)
+        for offset, chunk in split_text(text):
+            morphemes = tok.tokenize(chunk)
+            self._chunks.append((len(self.norms), offset, morphemes))
+            self.norms.extend([m.normalized_form() for m in morphemes])
+
+    def _morpheme(self, i: int):
+        for first, offset, morphemes in reversed(self._chunks):
+            if i >= first:
+                return offset, morphemes[i - first]
+        raise IndexError(i)
+
+    def begin(self, i: int) -> int:
+        """Character offset where token ``i`` starts."""
+        offset, m = self._morpheme(i)
+        return offset + m.begin()
+
+    def end(self, i: int) -> int:
+        """Character offset where token ``i`` ends."""
+        offset, m = self._morpheme(i)
+        return offset + m.end()
+
+
 def tokens(text: str) -> tuple[list[str], list[int], list[int]]:
     """(normalised forms, begin offsets, end offsets) of ``text``'s SplitMode A tokens."""
-    tok = tokenizer()
-    norms: list[str] = []
-    begins: list[int] = []
-    ends: list[int] = []
-    for offset, chunk in split_text(text):
-        for m in tok.tokenize(chunk):
-            norms.append(m.normalized_form())
-            begins.append(m.begin() + offset)
-            ends.append(m.end() + offset)
-    return norms, begins, ends
+    t = Tokens(text)
+    n = len(t.norms)
+    return t.norms, [t.begin(i) for i in range(n)], [t.end(i) for i in range(n)]
 
 
 @dataclass
@@ -121,7 +145,8 @@ class Matcher:
 
     def hits(self, text: str) -> list[tuple[str, str, int, int]]:
         """(code, keyword, start, end) of every counted hit in ``text``, in text order."""
-        norms, begins, ends = tokens(text)
+        toks = Tokens(text)
+        norms = toks.norms
         found: list[tuple[str, str, int, int]] = []
         excluded: dict[str, list[tuple[int, int]]] = {}
         index = self.index
@@ -134,7 +159,7 @@ class Matcher:
                 k = len(seq)
                 if k > 1 and (i + k > n or tuple(norms[i : i + k]) != seq):
                     continue
-                span = (begins[i], ends[i + k - 1])
+                span = (toks.begin(i), toks.end(i + k - 1))
                 if exclude:
                     excluded.setdefault(code, []).append(span)
                 else:
