@@ -275,7 +275,9 @@ def combine_pdfs(parts: list[RenderedPdf], path: str | Path, *, client_name: str
     writer.append(PdfReader(io.BytesIO(front.write_pdf())), import_outline=False)
     for part in parts:
         data = part.raw or part.path.read_bytes()
-        writer.append(PdfReader(io.BytesIO(data)), outline_item=part.title)
+        titled = any(h.level == 1 and h.page == 0 for h in part.headings)
+        # the part's own headings become the outline; add its title only when it has no <h1>
+        writer.append(PdfReader(io.BytesIO(data)), outline_item=None if titled else part.title)
     buf = io.BytesIO()
     writer.write(buf)
     total = len(writer.pages)

@@ -36,9 +36,21 @@ from typing import Any
 WARM_MODULES = (
     "ipykernel.kernelapp",
     "ipykernel.ipkernel",
+    "ipykernel.debugger",
     "IPython",
+    "IPython.core.debugger",
+    "IPython.core.completerlib",
+    "IPython.core.oinspect",
+    "IPython.extensions.storemagic",
+    "sqlite3",
+    "psutil",
+    "tornado.queues",
+    "tornado.platform.asyncio",
     "numpy",
     "pandas",
+    "pandas.io.formats.style",
+    "jinja2",
+    "IPython.display",
     "matplotlib",
     "matplotlib.pyplot",
     "seaborn",
@@ -91,11 +103,15 @@ def _child(request: dict[str, Any], zygote_pid: int) -> None:
         sys.argv = [sys.executable, *argv]
         from ipykernel.kernelapp import IPKernelApp
 
+        t0 = time.perf_counter()
         app = IPKernelApp.instance()
         app.initialize(argv)
         inline = sys.modules.get("matplotlib_inline.backend_inline")
         if inline is not None:  # imported in the zygote, before there was a shell to hook into
             inline._enable_matplotlib_integration()
+        if request.get("log"):
+            os.write(2, f"gyomu kernel {os.getpid()}: initialized in "
+                        f"{time.perf_counter() - t0:.3f} s\n".encode())
         app.start()
         code = 0
     except BaseException:  # noqa: BLE001 - a child must never return into the zygote loop
@@ -110,15 +126,45 @@ def _child(request: dict[str, Any], zygote_pid: int) -> None:
             os._exit(code)
 
 
+def _prewarm() -> None:
+    """Fill the caches a first chart and a first styled table would fill (fonts, templates).
+
+    Only process-wide caches of read-only resources; no figure, no shell, no thread remains.
+    """
+    import io
+
+    import pandas as pd
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(2, 1.5))
+    ax = fig.subplots()
+    ax.bar(["総務", "庶務"], [1.0, 2.0])
+    ax.set_title("工数（時間）")
+    ax.set_xlabel("大分類")
+    FigureCanvasAgg(fig)
+    fig.savefig(io.BytesIO(), format="png", dpi=220, bbox_inches="tight")
+    frame = pd.DataFrame({"大分類": ["総務"], "工数": [1.5]})
+    frame.style.format({"工数": "{:,.1f}"}).hide(axis="index").to_html()
+    frame.to_html()
+
+
 def zygote_main(modules: list[str] | None = None) -> None:
     """The zygote's loop: import, then fork one kernel per JSON request line on stdin."""
     os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
+    os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
     failed = []
     for name in modules if modules is not None else WARM_MODULES:
         try:
             importlib.import_module(name)
         except Exception:  # noqa: BLE001 - optional modules (others' work in progress)
             failed.append(name)
+    try:
+        _prewarm()
+    except Exception:  # noqa: BLE001 - only a speed-up
+        failed.append("prewarm")
+    if threading.active_count() > 1:  # forking a threaded process is unsafe: say so
+        failed.append(f"threads:{threading.active_count()}")
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # children are reaped automatically
     children: list[int] = []
     out = sys.stdout
@@ -259,7 +305,7 @@ def _provisioner_class():
                 argv.pop(0)
             env = {str(k): str(v) for k, v in (kwargs.get("env") or os.environ).items()}
             cwd = str(kwargs.get("cwd") or Path.cwd())
-            pid = self.factory.fork(argv, env, cwd)
+            pid = self.factory.fork(argv, env, cwd, log=os.environ.get("GYOMU_KERNEL_LOG"))
             self.process = ForkedProcess(pid)
             self.pid = pid
             self.pgid = pid  # the child called setsid()

@@ -39,6 +39,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+# jsonschema (imported by nbformat) loads rfc3987_syntax, which builds a Lark grammar at
+# import: ~2 s of CPU per process, for "iri" format checks that notebook schemas never use.
+if "jsonschema" not in sys.modules:
+    sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
+
 CLIENT_ID = re.compile(r"^[a-z0-9-]+$")
 ROOT = Path(__file__).resolve().parents[1]
 COMBINED_SUFFIX = "_ワークショップ資料.pdf"
@@ -232,15 +237,20 @@ class _Worker:
         return start_kernel(cwd, self.factory)
 
 
+def _warm_exports() -> None:
+    """Import and set up nbconvert and WeasyPrint (run in the export thread, early)."""
+    from . import export
+
+    export._exporter()
+    export._font_config()
+
+
 def _warm_up() -> None:
     """Process initializer: start the zygote and import the heavy modules meanwhile."""
     _Worker.get()
     import papermill  # noqa: F401
 
-    from . import export
-
-    export._exporter()
-    export._font_config()
+    _warm_exports()
 
 
 def _executed_error(exc: BaseException) -> tuple[str, str]:
@@ -335,32 +345,38 @@ def run_client(
         return done()
 
     worker = _Worker.get()  # starts the zygote while we validate
+    out_root = Path(output).resolve() / client_id
+    out_root.mkdir(parents=True, exist_ok=True)
+    tmp = out_root / f".tmp-{uuid.uuid4().hex[:12]}"
+    tmp.mkdir()
+    pool = ThreadPoolExecutor(1, thread_name_prefix="gyomu-export")
+    pool.submit(_warm_exports)
+    prestart = ThreadPoolExecutor(1, thread_name_prefix="gyomu-kernel")
+    next_km: Future | None = prestart.submit(worker.kernel, tmp)
     from . import SurveyError, load_client
 
     try:
         client = load_client(path)
     except SurveyError as exc:
         result.problems = str(exc)
-        return done()
     except Exception as exc:  # noqa: BLE001 - reported per client, the run goes on
         result.error = f"入力を読み込めませんでした: {type(exc).__name__}: {exc}"
+    if result.problems or result.error:
+        pool.shutdown(wait=False)
+        with contextlib.suppress(Exception):
+            next_km.result().shutdown_kernel(now=True)
+        prestart.shutdown(wait=True)
+        shutil.rmtree(tmp, ignore_errors=True)
         return done()
 
     wave = _safe_wave(client.wave)
     result.wave = wave
     anon = bool(client.config.anonymize) if anonymize is None else bool(anonymize)
     footer_name = client.name
-    out_root = Path(output).resolve() / client_id
-    out_root.mkdir(parents=True, exist_ok=True)
     target = out_root / wave
-    tmp = out_root / f".tmp-{wave}-{uuid.uuid4().hex[:8]}"
-    tmp.mkdir()
     import papermill
 
     exports: list[Future] = []
-    pool = ThreadPoolExecutor(1, thread_name_prefix="gyomu-export")
-    prestart = ThreadPoolExecutor(1, thread_name_prefix="gyomu-kernel")
-    next_km: Future | None = prestart.submit(worker.kernel, tmp)
     try:
         for i, nb_path in enumerate(notebooks):
             t1 = time.perf_counter()

@@ -12,20 +12,23 @@ from pathlib import Path
 
 import pandas as pd
 
-#: Characters Excel refuses in sheet names.
+#: Characters Excel refuses in sheet names, and their readable full-width stand-ins.
 _FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
+_STAND_IN = {"/": "・", "\\": "・", ":": "：", "[": "［", "]": "］"}
 MAX_SHEET_NAME = 31
 
 
 def sheet_name(title: str, taken: set[str] | None = None) -> str:
     """An Excel-safe, unique sheet name for ``title``.
 
-    Removes ``[]:*?/\\``, strips quotes at the ends, cuts to 31 characters and, when the name
+    Replaces ``/\\:[]`` by full-width stand-ins (・：［］), drops ``*?``, strips quotes at
+    the ends, cuts to 31 characters and, when the name
     is already in ``taken`` (compared case-insensitively, as Excel does), appends ``(2)``,
     ``(3)`` … within the 31 characters. The name is added to ``taken``.
     """
     taken = taken if taken is not None else set()
-    base = _FORBIDDEN.sub("", str(title)).replace("\n", " ").strip().strip("'").strip()
+    base = _FORBIDDEN.sub(lambda m: _STAND_IN.get(m.group(0), ""), str(title))
+    base = base.replace("\n", " ").strip().strip("'").strip()
     base = base[:MAX_SHEET_NAME] or "表"
     if base.lower() == "history":  # reserved by Excel
         base = "history_"

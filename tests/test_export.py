@@ -1,0 +1,171 @@
+"""Notebook → HTML (no code) → PDF → combined workshop PDF, and tables.xlsx.
+
+Built on small hand-made *executed* notebooks (outputs written here), rendered by the real
+nbconvert and WeasyPrint; texts are read back with pypdf and openpyxl.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+
+import nbformat
+import openpyxl
+import pandas as pd
+import pytest
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
+from pypdf import PdfReader
+
+from gyomu import export
+from gyomu.tables_xlsx import sheet_name, write_tables_xlsx
+
+
+def _png() -> str:
+    from matplotlib.figure import Figure
+
+    import gyomu.plotting  # noqa: F401  (Japanese font)
+
+    fig = Figure(figsize=(3, 2))
+    ax = fig.subplots()
+    ax.bar(["庶務", "施設"], [3, 5])
+    ax.set_title("大分類別の工数")
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=100)
+    return base64.b64encode(buf.getvalue()).decode()
+
+
+def executed_notebook(title: str = "業務量の分析") -> nbformat.NotebookNode:
+    params = new_code_cell("client_dir = 'x'\noutput_dir = None", execution_count=1)
+    params.metadata["tags"] = ["parameters"]
+    injected = new_code_cell("# Parameters\nclient_dir = '/secret/path'", execution_count=2)
+    injected.metadata["tags"] = ["injected-parameters"]
+    banner = new_markdown_cell("<span style='color:red'>An Exception was encountered</span>")
+    banner.metadata["tags"] = ["papermill-error-cell-tag"]
+    table_html = ("<h4 class='gyomu-table-title'>メンバー別の工数</h4><table><thead><tr><th>氏名</th>"
+                  "<th>月間工数</th></tr></thead><tbody><tr><td>担当A</td><td>120.0</td></tr>"
+                  "</tbody></table>")
+    cells = [
+        params,
+        injected,
+        banner,
+        new_markdown_cell(f"# {title}\n\n総務の業務量を見ます。"),
+        new_code_cell("import gyomu\nprint('hello')", execution_count=3, outputs=[
+            new_output("stream", name="stdout", text="合計 160 時間\n"),
+            new_output("stream", name="stderr", text="FutureWarning: internal detail\n"),
+        ]),
+        new_markdown_cell("## 大分類別の工数"),
+        new_code_cell("fig", execution_count=4, outputs=[
+            new_output("display_data", data={"image/png": _png(), "text/plain": "<Figure>"}),
+        ]),
+        new_code_cell("out.table(df)", execution_count=5, outputs=[
+            new_output("display_data", data={"text/html": table_html, "text/plain": "df"}),
+        ]),
+        new_code_cell("x = 1", execution_count=6, outputs=[]),
+    ]
+    return new_notebook(cells=cells)
+
+
+def pdf_text(path) -> str:
+    return "\n".join(p.extract_text() for p in PdfReader(str(path)).pages)
+
+
+def test_clean_notebook_keeps_only_what_a_handout_shows():
+    nb = export.clean_notebook(executed_notebook())
+    sources = [c.source for c in nb.cells]
+    assert not any("client_dir" in s for s in sources)
+    assert not any("Exception" in s for s in sources)
+    assert not any("import gyomu" in s for s in sources)
+    streams = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs
+               if o.output_type == "stream"]
+    assert [o.name for o in streams] == ["stdout"]
+    assert len([c for c in nb.cells if c.cell_type == "code"]) == 3  # x = 1 had no output
+
+
+def test_notebook_to_html_has_no_code_or_prompts():
+    html = export.notebook_to_html(executed_notebook())
+    assert "業務量の分析" in html and "大分類別の工数" in html and "合計 160 時間" in html
+    assert "data:image/png;base64," in html
+    for code in ("import gyomu", "In&nbsp;[", "In [", "client_dir", "/secret/path",
+                 "FutureWarning", "papermill", "An Exception"):
+        assert code not in html, code
+    assert export.notebook_title(executed_notebook("工数の全体像")) == "工数の全体像"
+
+
+def test_pdf_has_japanese_text_embedded_font_and_page_numbers(tmp_path):
+    nb = executed_notebook()
+    html = export.notebook_to_html(nb, footer="架空商事 ｜ 業務量の分析", print_css=True)
+    pdf = export.html_to_pdf(html, tmp_path / "a.pdf", title="業務量の分析")
+    assert pdf.pages == 1
+    assert [(h.level, h.text) for h in pdf.headings][:2] == [(1, "業務量の分析"), (2, "大分類別の工数")]
+    text = pdf_text(tmp_path / "a.pdf")
+    assert "総務の業務量を見ます。" in text and "担当A" in text and "月間工数" in text
+    assert "架空商事 ｜ 業務量の分析" in text
+    assert "1 / 1" in text
+    assert "import" not in text and "In [" not in text
+    reader = PdfReader(str(tmp_path / "a.pdf"))
+    fonts = set()
+    for page in reader.pages:
+        for f in page["/Resources"]["/Font"].values():
+            f = f.get_object()
+            fonts.add(str(f["/BaseFont"]))
+            if "/DescendantFonts" in f:
+                desc = f["/DescendantFonts"][0].get_object()["/FontDescriptor"].get_object()
+                assert "/FontFile2" in desc or "/FontFile3" in desc  # embedded
+    assert any("IPAexGothic" in f for f in fonts)
+
+
+def test_combined_pdf_has_cover_toc_and_continuous_page_numbers(tmp_path):
+    parts = []
+    for i, title in enumerate(["インタビューの分析", "業務量の分析"]):
+        html = export.notebook_to_html(executed_notebook(title), print_css=True)
+        parts.append(export.html_to_pdf(html, tmp_path / f"{i}.pdf", title=title))
+    total = export.combine_pdfs(parts, tmp_path / "all.pdf", client_name="架空電気工事株式会社",
+                                wave="2026-10", date="2026年11月24日", note="氏名は仮名です。")
+    reader = PdfReader(str(tmp_path / "all.pdf"))
+    assert total == len(reader.pages) == 4
+    pages = [p.extract_text() for p in reader.pages]
+    assert "架空電気工事株式会社" in pages[0] and "2026-10" in pages[0] and "2026年11月24日" in pages[0]
+    assert "1 / 4" not in pages[0]  # the cover carries no number
+    assert "目次" in pages[1] and "インタビューの分析 3" in pages[1] and "業務量の分析 4" in pages[1]
+    assert "2 / 4" in pages[1] and "3 / 4" in pages[2] and "4 / 4" in pages[3]
+    assert "1 / 1" not in pages[2]  # the handout's own number is not stamped twice
+    assert [o["/Title"] for o in reader.outline if not isinstance(o, list)] == [
+        "インタビューの分析", "業務量の分析"]
+
+
+@pytest.mark.parametrize(("title", "expected"), [
+    ("メンバー別の工数", "メンバー別の工数"),
+    ("比率[%]: 定型/非定型?*", "比率［%］： 定型・非定型"),
+    ("あ" * 40, "あ" * 31),
+    ("'引用符'", "引用符"),
+    ("", "表"),
+])
+def test_sheet_name_rules(title, expected):
+    assert sheet_name(title) == expected
+
+
+def test_sheet_names_are_unique_within_31_characters():
+    taken: set[str] = set()
+    names = [sheet_name("あ" * 40, taken) for _ in range(3)] + [sheet_name("Total", taken),
+                                                              sheet_name("total", taken)]
+    assert names[0] == "あ" * 31
+    assert names[1] == "あ" * 28 + "(2)" and names[2] == "あ" * 28 + "(3)"
+    assert names[4] == "total(2)"
+    assert len(set(n.lower() for n in names)) == 5 and all(len(n) <= 31 for n in names)
+
+
+def test_tables_xlsx_one_sheet_per_table_with_japanese_headers(tmp_path):
+    by_grade = pd.DataFrame({"月間工数": [10.0, 20.0]},
+                            index=pd.Index(["G1", "G2"], name="等級"))
+    matrix = pd.DataFrame([[1, 2]], columns=pd.MultiIndex.from_tuples([("庶務", "定型"), ("庶務", "突発")]))
+    cat = pd.DataFrame({"業務種別": pd.Categorical(["定型", "突発"]), "月": pd.period_range("2027-01", periods=2, freq="M")})
+    tables = [("02_workload", "等級別の工数", by_grade), ("02_workload", "等級別の工数", matrix),
+              ("03_gap", "種別/月", cat)]
+    names = write_tables_xlsx(tables, tmp_path / "tables.xlsx")
+    assert names == ["等級別の工数", "等級別の工数(2)", "種別・月"]
+    book = openpyxl.load_workbook(tmp_path / "tables.xlsx")
+    assert book.sheetnames == names
+    rows = list(book["等級別の工数"].values)
+    assert rows == [("等級", "月間工数"), ("G1", 10.0), ("G2", 20.0)]
+    assert list(book["等級別の工数(2)"].values)[0] == ("庶務 / 定型", "庶務 / 突発")
+    assert list(book["種別・月"].values)[1] == ("定型", "2027-01")
