@@ -15,7 +15,7 @@ from .client import Client
 from .labels import register
 from .workload import Prepared, _possibility_weight, _share, prepare, upper_grades
 
-__all__ = ["kpis", "kpi_table", "truck_factor", "truck_factor_order", "KPI_DEFINITIONS"]
+__all__ = ["kpis", "kpi_table", "describe_kpis", "truck_factor", "truck_factor_order", "KPI_DEFINITIONS"]
 
 #: The definition of each KPI in Japanese, as the report documents it.
 KPI_DEFINITIONS: dict[str, str] = {
@@ -341,3 +341,26 @@ def kpi_table(client: Client) -> pd.DataFrame:
 
 
 register({"display": "表示値"})
+
+
+def describe_kpis(values: dict[str, float | int], n_members: int | None = None) -> str:
+    """Two or three Japanese sentences summarising :func:`kpis` (``n_members``: headcount)."""
+    if values["total_hours"] <= 0:
+        return "工数の記入がないため、KPIを計算できません。"
+    head = f"{n_members}人で" if n_members else ""
+    text = (
+        f"総務の業務は{head}月{values['total_hours']:,.0f}時間(FTE {values['fte']:.1f}人)で、"
+        f"戦略・改善に使われているのは{values['strategic_share']:.0%}、定型業務が{values['routine_share']:.0%}です。"
+        f"担当できる人が1人しかいない属人化業務が工数の{values['person_dependent_share']:.0%}を占め、"
+        f"トラックファクターは{int(values['truck_factor'])}人です"
+    )
+    if n_members:
+        text += f"({n_members}人中)。"
+    else:
+        text += "。"
+    over = int(values["overloaded_members"])
+    if over:
+        text += f"所定時間を超えて働いているメンバーが{over}人おり、最大稼働率は{values['max_utilization']:.0%}です。"
+    else:
+        text += f"所定時間を超えているメンバーはおらず、最大稼働率は{values['max_utilization']:.0%}です。"
+    return text

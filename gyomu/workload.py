@@ -49,6 +49,7 @@ __all__ = [
     "potential_by_category",
     "all_tables",
     "describe_hours_by_grade",
+    "describe_mix",
     "describe_utilization",
     "describe_pareto",
     "describe_spread",
@@ -805,4 +806,18 @@ def describe_potential(table: pd.DataFrame) -> str:
         f"リモートで実施できる工数は月{remote:,.0f}時間({_pct(remote / total)})、"
         f"外部委託できる工数は月{out:,.0f}時間({_pct(out / total)})です。"
         f"外部委託の余地が最も大きい大分類は{best}(月{table.loc[best, 'outsourceable_hours']:,.0f}時間)です。"
+    )
+
+
+def describe_mix(by_category: pd.DataFrame, by_purpose: pd.DataFrame, by_kind: pd.DataFrame) -> str:
+    """Sentences on the mix of work: the largest 大分類, the 目的 split and the 業務種別 split."""
+    if by_category["hours"].sum() <= 0:
+        return "工数の記入がありません。"
+    top = by_category.index[0]
+    purpose = "、".join(f"{k}{_pct(v)}" for k, v in by_purpose["share"].items())
+    kind = "、".join(f"{k}{_pct(v)}" for k, v in by_kind["share"].items() if v > 0)
+    return (
+        f"大分類では「{top}」が月{by_category['hours'].iloc[0]:,.0f}時間(全体の{_pct(by_category['share'].iloc[0])})で最も大きく、"
+        f"上位3分類で全体の{_pct(by_category['share'].head(3).sum())}を占めます。"
+        f"目的別には{purpose}、業務種別では{kind}です。"
     )

@@ -136,3 +136,13 @@ def test_incremental_truck_factor_equals_naive_greedy(seed):
     assert truck_factor(client) == expected
     assert _truck_factor(prepare(client), engine="numpy")[0] == expected
     assert _truck_factor(prepare(client), engine="numba")[0] == expected
+
+
+def test_describe_kpis_from_numbers():
+    from gyomu.kpi import describe_kpis
+
+    text = describe_kpis(kpis(fixture_client()), n_members=4)
+    assert "4人で月270時間(FTE 1.7人)" in text
+    assert "戦略・改善に使われているのは30%" in text and "定型業務が44%" in text
+    assert "属人化業務が工数の44%" in text and "トラックファクターは2人です(4人中)" in text
+    assert "1人おり、最大稼働率は125%" in text

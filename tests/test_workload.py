@@ -181,3 +181,10 @@ def test_empty_survey_tables():
     assert w.describe_pareto(tables["pareto"]) == "工数の記入がある業務がありません。"
     assert isinstance(w.describe_utilization(tables["utilization"]), str)
     assert pd.isna(tables["task_spread"]["hhi"]).all()
+
+
+def test_describe_mix(client):
+    text = w.describe_mix(w.hours_by_category(client), w.hours_by_purpose(client), w.hours_by_kind(client))
+    assert text.startswith("大分類では「庶務」が月160時間(全体の59%)で最も大きく")
+    assert "上位3分類で全体の100%" in text
+    assert "運用48%、管理22%、戦略22%、改善7.4%" in text and "定型44%、非定型44%、突発11%" in text
