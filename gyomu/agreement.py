@@ -83,13 +83,21 @@ def coders(coding: pd.DataFrame) -> list[str]:
 
 
 def coded_units(segments: pd.DataFrame, coding: pd.DataFrame, who: Sequence[str]) -> pd.Index:
-    """segment_ids of the interviews in which every coder in ``who`` has coded something."""
+    """segment_ids of the interviews in which every coder in ``who`` has coded something.
+
+    The interviewer's turns (Q, 聞き手 …) are left out unless one of the coders coded them.
+    """
     seg = segments.set_index("segment_id")["interview_id"]
     started = None
     for name in who:
         ids = set(seg.reindex(coding.loc[coding["coder"] == name, "segment_id"]).dropna())
         started = ids if started is None else started & ids
     keep = segments["interview_id"].isin(started or set())
+    if "speaker" in segments:
+        from .interviews import is_question
+
+        coded_ids = coding.loc[coding["coder"].isin(list(who)), "segment_id"]
+        keep &= ~is_question(segments["speaker"]) | segments["segment_id"].isin(coded_ids)
     return pd.Index(segments.loc[keep, "segment_id"])
 
 

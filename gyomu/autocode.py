@@ -182,8 +182,12 @@ class Matcher:
         return out
 
 
-def autocode_segments(segments: pd.DataFrame, codebook: pd.DataFrame) -> pd.DataFrame:
+def autocode_segments(segments: pd.DataFrame, codebook: pd.DataFrame, *,
+                      include_questions: bool = False) -> pd.DataFrame:
     """Auto-codes of a segments frame: one row per segment and code that fired.
+
+    The interviewer's turns (speaker Q, 聞き手 …) are skipped unless ``include_questions``:
+    a question shows the interviewer's topic, not the respondent's view.
 
     Columns :data:`AUTOCODE_COLUMNS` (segment_id, interview_id, code, keyword, text, matched,
     start, end); rows in segment order, then codebook order.
@@ -192,6 +196,10 @@ def autocode_segments(segments: pd.DataFrame, codebook: pd.DataFrame) -> pd.Data
     order = {c: i for i, c in enumerate(matcher.codes)}
     cache: dict[str, dict[str, tuple[str, int, int]]] = {}
     rows = []
+    if not include_questions and "speaker" in segments:
+        from .interviews import is_question
+
+        segments = segments[~is_question(segments["speaker"])]
     for seg_id, iv_id, text in zip(segments["segment_id"], segments["interview_id"], segments["text"],
                                    strict=True):
         if not isinstance(text, str) or not text:

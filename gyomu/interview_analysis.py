@@ -13,14 +13,14 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from .interviews import INTERVIEWER_LABELS, is_question  # noqa: F401  (re-exported)
 from .labels import register
 
 if TYPE_CHECKING:
     from .client import Client
 
 UNKNOWN_ROLE = "(役割未記入)"
-#: speaker labels of the interviewer: their turns are questions, never quotes or evidence
-INTERVIEWER_LABELS = frozenset({"Q", "聞き手", "インタビュアー", "質問", "質問者", "司会", "調査者"})
+
 CODED_COLUMNS = ["segment_id", "interview_id", "respondent", "role", "speaker", "code", "source", "text"]
 
 register({
@@ -52,10 +52,6 @@ def respondent_names(client: Client) -> pd.Series:
 
     return resp.map(name)
 
-
-def is_question(speaker: pd.Series) -> pd.Series:
-    """True where a segment is the interviewer's turn (Q, 聞き手, インタビュアー …)."""
-    return speaker.astype(str).isin(INTERVIEWER_LABELS)
 
 
 def interviewees(client: Client) -> pd.DataFrame:

@@ -2,6 +2,8 @@
 
 A file may start with YAML front matter (``id``, ``respondent``, ``role``, ``date``; Japanese
 keys ``ID``/``回答者``/``役割``/``日付`` are accepted too); without it the file stem is the id.
+An optional ``interviewer`` (聞き手) names the interviewer in files whose turns carry names:
+that person's turns are stored with speaker ``"Q"`` like the turns of a Q/A transcript.
 The body is cut into *segments*:
 
 - files with speaker turns: a line starting with ``Q:``, ``A:`` or ``名前:`` (half- or
@@ -38,11 +40,19 @@ FRONT_MATTER_KEYS = {
     "respondent": "respondent", "回答者": "respondent", "対象者": "respondent",
     "role": "role", "役割": "role", "立場": "role",
     "date": "date", "日付": "date", "実施日": "date",
+    "interviewer": "interviewer", "聞き手": "interviewer", "インタビュアー": "interviewer",
 }
 
 _TURN = re.compile(r"^[ \t\u3000]*(?P<label>[^\s:：。、,，「」()（）#*>\-][^\s:：。、,，「」()（）]{0,19}?)[ \t\u3000]*[:：](?P<rest>.*)$")
 _QA = {"Q": "Q", "A": "A", "Ｑ": "Q", "Ａ": "A", "q": "Q", "a": "A"}
 _HEADING = re.compile(r"^\s{0,3}#{1,6}\s")
+#: speaker labels of the interviewer: their turns are questions, not the respondent's view
+INTERVIEWER_LABELS = frozenset({"Q", "聞き手", "インタビュアー", "質問", "質問者", "司会", "調査者"})
+
+
+def is_question(speaker: pd.Series) -> pd.Series:
+    """True where a segment is the interviewer's turn (Q, 聞き手, インタビュアー …)."""
+    return speaker.astype(object).isin(INTERVIEWER_LABELS)
 
 
 def decode(raw: bytes) -> str | None:
@@ -184,7 +194,12 @@ def read_interview(path: Path) -> tuple[dict[str, Any] | None, list[tuple[str | 
                 record["interview_id"] = str(value).strip()
         else:
             record[canon] = _as_text(value)
-    return record, segment_text(body), problems
+    segments = segment_text(body)
+    interviewer = record.pop("interviewer", None)
+    if isinstance(interviewer, str):
+        names = {n.strip() for n in re.split(r"[,、，・]", interviewer) if n.strip()}
+        segments = [("Q" if sp in names else sp, text) for sp, text in segments]
+    return record, segments, problems
 
 
 def read_interviews(folder: Path) -> tuple[pd.DataFrame, pd.DataFrame, list[Problem]]:

@@ -52,7 +52,7 @@ def test_interviewees_table():
     table = interviewees(fixture_client())
     assert table["respondent"].tolist()[0] == "山田 太郎"  # a メンバーID shows as the member's name
     assert table[["interview_id", "role", "segments", "answers"]].values.tolist() == [
-        ["I01", "組織長", 4, 2], ["I02", UNKNOWN_ROLE, 3, 3], ["I03", "他部署", 3, 3]]
+        ["I01", "組織長", 4, 2], ["I02", UNKNOWN_ROLE, 3, 3], ["I03", "他部署", 3, 2]]
     assert table.loc[1, "characters"] == sum(len(t) for t in fixture_client().segments["text"][4:7])
 
 
@@ -171,7 +171,7 @@ def test_coding_tool_prefills_saves_and_navigates(tmp_path):
     shutil.copy(FIX / "coding.csv", path)
     tool = CodingTool(client, "coder_c", path=path)
     assert tool.segment["segment_id"] == "I01-002"  # the question I01-001 is skipped
-    assert "1 / 8 件目" in tool._header.value
+    assert "1 / 7 件目" in tool._header.value
     assert tool.ticked() == ["業務過多"]  # the auto-coder's suggestion is pre-ticked
     assert "山田 太郎 / 組織長" in tool._header.value
     assert "<mark>" in tool._text.value and "総務に期待されている役割" in tool._context_before.value
@@ -179,7 +179,7 @@ def test_coding_tool_prefills_saves_and_navigates(tmp_path):
     tool.boxes["戦略的取組の不足"].value = True
     tool.note.value = "改善に手が回らない"
     tool.next_button.click()
-    assert tool.segment["segment_id"] == "I01-004" and "2 / 8 件目" in tool._header.value
+    assert tool.segment["segment_id"] == "I01-004" and "2 / 7 件目" in tool._header.value
     coding, _ = read_coding(path)
     mine = coding[coding["coder"] == "coder_c"]
     assert mine[["segment_id", "code", "note"]].values.tolist() == [["I01-002", "戦略的取組の不足", "改善に手が回らない"]]
@@ -190,6 +190,6 @@ def test_coding_tool_prefills_saves_and_navigates(tmp_path):
     assert tool.segment["segment_id"] == "I01-002"
     assert tool.ticked() == ["戦略的取組の不足"]  # the saved decision, not the suggestion
     tool.go(99)
-    assert "8 / 8 件目" in tool._header.value
+    assert "7 / 7 件目" in tool._header.value
     other = CodingTool(client, "coder_a", path=path)
     assert other.ticked() == ["業務過多"]  # coder_a's own decision

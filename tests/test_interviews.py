@@ -30,9 +30,10 @@ def test_turns_paragraphs_and_encodings():
     assert i02["speaker"].isna().all()
     assert i02["text"].iloc[0].startswith("経理部の立場から") and "打合せの日程" in i02["text"].iloc[0]
     assert interviews.loc[1, "file"] == "I02.txt" and pd.isna(interviews.loc[1, "role"])
-    # I03: UTF-8 with BOM, name turns with a full-width colon; a blank line does not end a turn
+    # I03: UTF-8 with BOM, name turns with a full-width colon; a blank line does not end a turn;
+    # the interviewer named in the front matter asks the questions (speaker Q)
     i03 = segments[segments["interview_id"] == "I03"]
-    assert list(i03["speaker"]) == ["田中", "鈴木", "鈴木"]
+    assert list(i03["speaker"]) == ["Q", "鈴木", "鈴木"]
     assert i03["text"].iloc[1].endswith("打ち合わせも多いです。")
     assert list(i03["position"]) == [1, 2, 3]
 
