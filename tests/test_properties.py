@@ -1,0 +1,263 @@
+"""Properties that hold for every valid survey, checked with hypothesis over small random ones.
+
+Each survey is drawn as frames with the English aliases (members, tasks, hours: one row per
+member and task, hours given as 月間工数 or as 回数 × 1回あたり時間, 対応可 backups without
+hours) and built with ``gyomu.make_client``. The properties:
+
+1. every share KPI lies in [0, 1] (and the other KPIs in their ranges);
+2. hours by grade, by member and by category each sum to the total (shares sum to 1);
+3. the truck factor lies between 1 and the member count when there are hours (0 without);
+4. anonymisation is one-to-one and stable (same pseudonym per member, whatever the row order);
+5. a workbook written from the template and filled by code loads back to the same frames;
+6. simulate() with no measures changes nothing;
+7. a measure that removes nothing (reduction 0) changes no hours, and no measure makes the
+   total grow or any hours negative (except 集約, which adds hand-off hours).
+"""
+
+from __future__ import annotations
+
+import math
+import tempfile
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import gyomu
+from gyomu import schema
+from gyomu.client import Measure
+from gyomu.kpi import kpis, truck_factor
+from gyomu.simulate import simulate
+from gyomu.template import write_survey
+from gyomu.workload import hours_by_category, hours_by_grade, hours_by_member
+
+PROPERTIES = 7
+CATEGORIES = ("庶務", "施設管理", "契約・購買", "人事労務", "総務企画")
+PURPOSES = ("戦略", "改善", "運用", "管理")
+FAMILY = "青井上江岡木久佐田中野原松宮森山"
+GIVEN = "一二三四五花子太郎美"
+
+SETTINGS = settings(max_examples=40, deadline=None, derandomize=True,
+                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+SLOW_SETTINGS = settings(SETTINGS, max_examples=12)
+
+maybe = st.none().__or__
+
+
+@st.composite
+def surveys(draw, max_members: int = 6, max_tasks: int = 6) -> dict:
+    """Frames (members, tasks, hours) and the grades of a small valid survey."""
+    n_grades = draw(st.integers(1, 4))
+    grades = [f"G{i}" for i in range(1, n_grades + 1)]
+    n_m = draw(st.integers(1, max_members))
+    n_t = draw(st.integers(1, max_tasks))
+    names = draw(st.lists(st.tuples(st.sampled_from(FAMILY), st.sampled_from(FAMILY),
+                                    st.sampled_from(GIVEN), st.sampled_from(GIVEN)),
+                          min_size=n_m, max_size=n_m, unique=True))
+    member_ids = [f"M{i:02d}" for i in draw(st.permutations(range(1, n_m + 1)))]
+    members = pd.DataFrame({
+        "member_id": member_ids,
+        "name": [f"{a}{b} {c}{d}" for a, b, c, d in names],
+        "grade": draw(st.lists(st.sampled_from(grades), min_size=n_m, max_size=n_m)),
+        "employment": draw(st.lists(st.sampled_from(["正社員", "契約社員", "派遣", "パート"]),
+                                    min_size=n_m, max_size=n_m)),
+        "team": ["総務課"] * n_m,
+        "capacity_hours": [np.nan if c is None else float(c) for c in draw(
+            st.lists(maybe(st.sampled_from([80, 120, 140, 160])), min_size=n_m, max_size=n_m))],
+    })
+    col = lambda values, n=n_t: draw(st.lists(values, min_size=n, max_size=n))  # noqa: E731
+    tasks = pd.DataFrame({
+        "task_id": [f"T{i:02d}" for i in range(1, n_t + 1)],
+        "category": col(st.sampled_from(CATEGORIES)),
+        "subcategory": col(maybe(st.sampled_from(["郵便", "設備", "契約"]))),
+        "task": [f"業務{i}" for i in range(1, n_t + 1)],
+        "purpose": col(maybe(st.sampled_from(PURPOSES))),
+        "kind": col(st.sampled_from(schema.KIND)),
+        "difficulty": col(st.integers(1, 5)),
+        "remote": col(st.sampled_from(schema.POSSIBILITY)),
+        "outsourcing": col(st.sampled_from(schema.POSSIBILITY)),
+        "frequency": col(maybe(st.sampled_from(schema.FREQUENCY))),
+        "manual": col(maybe(st.sampled_from(schema.MANUAL))),
+        "note": col(maybe(st.just("備考あり"))),
+    })
+    pairs = draw(st.lists(st.tuples(st.integers(0, n_m - 1), st.integers(0, n_t - 1)),
+                          min_size=1, max_size=n_m * n_t, unique=True))
+    rows = []
+    for m, t in pairs:
+        role = draw(maybe(st.sampled_from(schema.ROLE)))
+        form = draw(st.sampled_from(["hours", "times", "blank"] if role == "対応可" else ["hours", "times"]))
+        hours = times = per = np.nan
+        if form == "hours":
+            hours = draw(st.integers(0, 400)) / 2  # 0 … 200 in half hours
+        elif form == "times":
+            times = float(draw(st.integers(0, 30)))
+            per = draw(st.integers(1, 16)) / 4  # 0.25 … 4 hours
+        rows.append({"member_id": member_ids[m], "task_id": f"T{t + 1:02d}", "hours": hours,
+                     "times_per_month": times, "hours_per_time": per, "role": role})
+    hours = pd.DataFrame(rows, columns=[c.alias for c in schema.HOURS.columns])
+    return {"members": members, "tasks": tasks, "hours": hours, "grades": grades}
+
+
+def client_of(survey: dict) -> gyomu.Client:
+    return gyomu.make_client(survey["members"], survey["tasks"], survey["hours"],
+                             grades=survey["grades"], client_id="prop", name="性質テスト株式会社")
+
+
+def expected_total(survey: dict) -> float:
+    h = survey["hours"]
+    return float(h["hours"].fillna(h["times_per_month"] * h["hours_per_time"]).fillna(0.0).sum())
+
+
+# ----------------------------------------------------------------------------- 1. KPIs in range
+
+
+@SETTINGS
+@given(surveys())
+def test_every_share_kpi_is_between_0_and_1(survey):
+    client = client_of(survey)
+    values = kpis(client)
+    shares = {k: v for k, v in values.items() if k.endswith("_share")}
+    assert len(shares) >= 8
+    for key, value in shares.items():
+        assert 0.0 <= value <= 1.0 + 1e-12, (key, value)
+    assert values["total_hours"] == pytest.approx(expected_total(survey))
+    assert values["undocumented_dependent_share"] <= values["person_dependent_share"] + 1e-12
+    assert values["max_utilization"] >= 0.0
+    assert 0 <= values["overloaded_members"] <= len(survey["members"])
+
+
+# ----------------------------------------------------------------------------- 2. hours add up
+
+
+@SETTINGS
+@given(surveys())
+def test_hours_by_grade_member_and_category_sum_to_the_total(survey):
+    client = client_of(survey)
+    total = expected_total(survey)
+    for table in (hours_by_grade(client), hours_by_member(client), hours_by_category(client)):
+        assert table["hours"].sum() == pytest.approx(total, abs=1e-9)
+        assert (table["hours"] >= 0).all()
+        if total > 0:
+            assert table["share"].sum() == pytest.approx(1.0)
+        else:
+            assert (table["share"] == 0).all()
+    by_member = hours_by_member(client)
+    assert sorted(by_member["member_id"]) == sorted(survey["members"]["member_id"])
+    by_grade = hours_by_grade(client)
+    assert list(by_grade.index[: len(survey["grades"])]) == survey["grades"]
+    assert by_grade["n_members"].sum() == len(survey["members"])
+
+
+# ----------------------------------------------------------------------------- 3. truck factor
+
+
+@SETTINGS
+@given(surveys())
+def test_truck_factor_is_between_1_and_the_member_count(survey):
+    client = client_of(survey)
+    tf = truck_factor(client)
+    if expected_total(survey) > 0:
+        assert 1 <= tf <= len(survey["members"])
+    else:
+        assert tf == 0
+
+
+# ----------------------------------------------------------------------------- 4. anonymisation
+
+
+@SETTINGS
+@given(surveys(), st.randoms(use_true_random=False))
+def test_anonymisation_is_one_to_one_and_stable(survey, rnd):
+    client = client_of(survey)
+    anon = gyomu.anonymize(client)
+    real = dict(zip(client.members["member_id"], client.members["name"], strict=True))
+    alias = dict(zip(anon.members["member_id"], anon.members["name"], strict=True))
+    assert set(alias) == set(real)
+    assert len(set(alias.values())) == len(alias)  # one-to-one
+    assert not set(alias.values()) & set(real.values())  # no real name left
+    assert all(str(a).startswith("担当") for a in alias.values())
+    again = dict(zip(*(gyomu.anonymize(client).members[c] for c in ("member_id", "name")), strict=True))
+    assert again == alias  # stable between runs
+    order = list(range(len(survey["members"])))
+    rnd.shuffle(order)
+    shuffled = client_of({**survey, "members": survey["members"].iloc[order].reset_index(drop=True)})
+    moved = dict(zip(*(gyomu.anonymize(shuffled).members[c] for c in ("member_id", "name")), strict=True))
+    assert moved == alias  # stable whatever the row order
+    pd.testing.assert_frame_equal(anon.hours, client.hours)
+
+
+# ----------------------------------------------------------------------------- 5. template round trip
+
+
+def _comparable(frame: pd.DataFrame) -> pd.DataFrame:
+    """Text columns that hold only blanks get the text dtype a read gives them."""
+    out = frame.copy()
+    for name in out.columns:
+        if out[name].dtype == object and out[name].isna().all():
+            out[name] = out[name].astype("str")
+    return out
+
+
+@SLOW_SETTINGS
+@given(surveys(max_members=5, max_tasks=5))
+def test_workbook_written_from_the_template_loads_back_the_same(survey):
+    client = client_of(survey)
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / "round-trip"
+        folder.mkdir()
+        write_survey(folder / "survey.xlsx", client.members, client.tasks, client.hours,
+                     grades=survey["grades"])
+        (folder / "client.yml").write_text(yaml.safe_dump(
+            {"name": "性質テスト株式会社", "grades": survey["grades"], "capacity_hours": 160},
+            allow_unicode=True), encoding="utf-8")
+        loaded = gyomu.load_client(folder)
+    for name in ("members", "tasks", "hours"):
+        pd.testing.assert_frame_equal(getattr(loaded, name), _comparable(getattr(client, name)),
+                                      obj=name)
+
+
+# ----------------------------------------------------------------------------- 6-7. simulate
+
+
+@SETTINGS
+@given(surveys())
+def test_simulate_without_measures_changes_nothing(survey):
+    client = client_of(survey)
+    before = {name: getattr(client, name).copy() for name in ("members", "tasks", "hours")}
+    for future in (simulate(client, []), simulate(client, measures=[])):
+        for name, frame in before.items():
+            pd.testing.assert_frame_equal(getattr(future, name), frame, obj=name)
+        assert kpis(future) == kpis(client)
+    for name, frame in before.items():  # and the client itself is untouched
+        pd.testing.assert_frame_equal(getattr(client, name), frame, obj=name)
+
+
+@SETTINGS
+@given(surveys(), st.sampled_from([a for a in schema.ACTIONS if a != "集約"]),
+       st.sampled_from([0.0, 0.25, 0.5, 1.0]), st.data())
+def test_a_measure_never_adds_hours_and_removing_nothing_changes_nothing(survey, action, reduction, data):
+    client = client_of(survey)
+    task_ids = list(survey["tasks"]["task_id"])
+    chosen = data.draw(st.lists(st.sampled_from(task_ids), min_size=1, unique=True))
+    future = simulate(client, [Measure(name="施策", action=action, reduction=reduction, tasks=chosen)])
+    before = client.hours["hours"].to_numpy(dtype=float)
+    after = future.hours["hours"].to_numpy(dtype=float)
+    assert len(after) == len(before)
+    assert (after >= 0).all() and (after <= before + 1e-9).all()
+    removed = before[client.hours["task_id"].isin(chosen).to_numpy()].sum() * reduction
+    assert before.sum() - after.sum() == pytest.approx(removed, abs=1e-6)
+    if math.isclose(reduction, 0.0):
+        np.testing.assert_allclose(after, before)
+    for key, value in kpis(future).items():
+        if key.endswith("_share"):
+            assert 0.0 <= value <= 1.0 + 1e-12, (key, value)
+
+
+def test_the_properties_are_counted():
+    tests = [name for name in globals() if name.startswith("test_") and name != "test_the_properties_are_counted"]
+    assert len(tests) == PROPERTIES
+    print(f"\n性質 {PROPERTIES} 件を hypothesis で検査")
