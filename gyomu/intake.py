@@ -702,6 +702,11 @@ def validate_survey(sheets: dict[str, RawSheet | None], config: ClientConfig) ->
                            raw.header_row, raw.order)
             sheets[spec.alias] = raw
             check.raw = raw
+        if raw.frame.empty:
+            where = f"{raw.sheet}シート" if raw.sheet else raw.file
+            problems.append(Problem(raw.file, f"{where}にデータの行がありません。見出しの下"
+                                    f"({raw.header_row + 1}行目から)に{spec.ja}を記入してください。",
+                                    sheet=raw.sheet))
         parsed[spec.alias], invalid[spec.alias], checkers[spec.alias] = cols, bad, check
 
     ids: dict[str, pd.Series] = {}
@@ -711,7 +716,8 @@ def validate_survey(sheets: dict[str, RawSheet | None], config: ClientConfig) ->
         raw = sheets[alias]
         if id_col in parsed[alias]:
             _check_ids(raw, parsed[alias][id_col], id_col, checkers[alias])
-            ids[alias] = parsed[alias][id_col]
+            if len(parsed[alias][id_col]):  # an empty sheet is reported once, not per row
+                ids[alias] = parsed[alias][id_col]
         _check_required_blanks(raw, parsed[alias], invalid[alias], checkers[alias], {id_col})
 
     if "members" in parsed:

@@ -712,3 +712,14 @@ def test_sample_clients_load():
         client = load_client(root / name)
         assert len(client.members) >= 6 and len(client.tasks) >= 30 and client.hours["hours"].sum() > 0
         assert not [w for w in client.warnings if w.level == "error"]
+
+
+def test_sheets_with_headers_but_no_rows(tmp_path):
+    problems = problems_of(make_client_dir(tmp_path, members=[MEMBERS[0]], hours=[HOURS[0], [None] * 6]))
+    assert [(p.sheet, p.row) for p in problems] == [("メンバー", None), ("工数", None)]
+    assert "データの行がありません" in problems[0].message and "2行目から" in problems[0].message
+
+
+def test_empty_members_sheet_is_one_problem_not_one_per_hours_row(tmp_path):
+    p = only(problems_of(make_client_dir(tmp_path, members=[MEMBERS[0]])))
+    assert p.sheet == "メンバー" and "データの行がありません" in p.message
