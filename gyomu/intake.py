@@ -1103,7 +1103,8 @@ def load_client(path: str | Path, *, history: bool = True) -> Client:
         if client.vision is not None:
             problems += check_vision(client.vision, frames.tasks, VISION_FILE)
     if history and (folder / HISTORY_DIR).is_dir():
-        for wave_dir in sorted(p for p in (folder / HISTORY_DIR).iterdir() if p.is_dir()):
+        waves = (p for p in (folder / HISTORY_DIR).iterdir() if p.is_dir() and p.name[0] not in "._")
+        for wave_dir in sorted(waves):
             prefix = f"{HISTORY_DIR}/{wave_dir.name}/"
             wave_config = config
             if (wave_dir / CONFIG_FILE).is_file():

@@ -122,3 +122,13 @@ def test_console_script_exit_codes(tmp_path):
                          timeout=120)
     assert bad.returncode == 1 and "client.yml がありません" in bad.stdout
     assert "Traceback" not in bad.stdout + bad.stderr
+
+
+def test_run_subcommand_is_registered_when_the_runner_exists(capsys):
+    import importlib.util
+
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    out = capsys.readouterr().out
+    has_runner = importlib.util.find_spec("gyomu.runner") is not None
+    assert ("run" in out.split("コマンド:")[-1]) == has_runner
