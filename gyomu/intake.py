@@ -1065,6 +1065,28 @@ def _read_texts(folder: Path, client: Client, problems: list[Problem]) -> None:
         problems += found
 
 
+def _check_coding(client: Client) -> list[Problem]:
+    """Warnings for coding.csv rows that point at segments or codes that no longer exist
+    (e.g. after an interview file was edited); one warning per distinct value."""
+    coding = client.coding
+    out: list[Problem] = []
+    if coding.empty:
+        return out
+    checks = (("segment_id", client.segments, "セグメント", "インタビュー(interviews/)"),
+              ("code", client.codebook, "コード", "コードブック"))
+    for column, frame, what, where in checks:
+        if frame.empty or column not in coding.columns or column not in frame.columns:
+            continue
+        known = set(frame[column].dropna().astype(str))
+        values = coding[column].dropna().astype(str)
+        counts = values[~values.isin(known)].value_counts(sort=False)
+        for value, n in counts.items():
+            out.append(Problem(CODING_FILE, f"{what} '{value}' が{where}にありません({n}行)。"
+                               "インタビューやコードブックを直した後なら、コーディングを見直してください。",
+                               column=column, value=value, level="warning"))
+    return out
+
+
 def _load_round(folder: Path, config: ClientConfig, prefix: str) -> tuple[SurveyFrames, list[Problem]]:
     sheets, problems = read_survey(folder, prefix)
     frames = validate_survey(sheets, config)
@@ -1095,6 +1117,7 @@ def load_client(path: str | Path, *, history: bool = True) -> Client:
                           ("codebook", CODEBOOK_COLUMNS), ("coding", CODING_COLUMNS)):
         setattr(client, name, _empty(columns))
     _read_texts(folder, client, problems)
+    problems += _check_coding(client)
     if (folder / VISION_FILE).is_file():
         from .vision import check_vision, read_vision
 

@@ -723,3 +723,17 @@ def test_sheets_with_headers_but_no_rows(tmp_path):
 def test_empty_members_sheet_is_one_problem_not_one_per_hours_row(tmp_path):
     p = only(problems_of(make_client_dir(tmp_path, members=[MEMBERS[0]])))
     assert p.sheet == "メンバー" and "データの行がありません" in p.message
+
+
+def test_coding_of_unknown_segments_and_codes_warns(tmp_path):
+    pytest.importorskip("gyomu.coding")
+    folder = shutil.copytree(FIXTURES / "mini-client", tmp_path / "coded-client")
+    (folder / "coding.csv").write_text(
+        "segment_id,code,coder,note\nI01-002,業務過多,A,\nI01-009,業務過多,A,\nI01-009,属人化,B,\n"
+        "I01-001,存在しないコード,A,\n", encoding="utf-8")
+    client = load_client(folder)
+    if client.segments.empty or client.codebook.empty:
+        pytest.skip("interviews or codebook module not available")
+    warnings = [w for w in client.warnings if w.file == "coding.csv"]
+    assert [(w.column, w.value) for w in warnings] == [("segment_id", "I01-009"), ("code", "存在しないコード")]
+    assert "(2行)" in warnings[0].message
