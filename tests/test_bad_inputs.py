@@ -198,3 +198,27 @@ def test_report_run_writes_no_report_for_any_bad_client(corpus, corpus_hashes, t
     for case in CASES:
         assert file_hashes(corpus[case.name]) == corpus_hashes[case.name], (
             f"gyomu run changed an input file of {case.name}")
+
+
+# ----------------------------------------------------------------------------- README
+
+
+def test_readme_troubleshooting_quotes_real_messages(corpus):
+    """Every message quoted in README's troubleshooting section is what the kit prints today."""
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## うまくいかないとき (troubleshooting)", 1)[1]
+    quoted, fence = [], None
+    for line in section.splitlines():
+        if line.startswith("```"):
+            fence = None if fence is not None else line[3:].strip()
+        elif fence == "" and line.strip():  # plain fences quote output; ```bash holds commands
+            quoted.append(line)
+    assert len(quoted) >= 5
+    printed = set()
+    for folder in corpus.values():
+        try:
+            gyomu.load_client(folder)
+        except SurveyError as err:
+            printed |= {f"{p.where()}: {p.message}" for p in err.problems}
+    stale = [ln for ln in quoted if ln not in printed]
+    assert not stale, "README quotes messages the kit no longer prints:\n" + "\n".join(stale)
