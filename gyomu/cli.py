@@ -152,9 +152,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="gyomu",
         description="gyomu(業務): 総務・バックオフィスの業務調査を読み込み、ワークショップ資料にするキットです。",
-        epilog="例:\n  gyomu validate data/sample/kasou-denki\n  gyomu template data/clients/new-client/survey.xlsx",
+        epilog="例:\n  gyomu validate data/sample/kasou-denki\n  gyomu template data/clients/new-client/survey.xlsx"
+               "\n\n各コマンドの詳しい使い方: gyomu <コマンド> --help",
     )
-    sub = parser.add_subparsers(title="コマンド", dest="command", metavar="コマンド", parser_class=_Parser)
+    sub = parser.add_subparsers(title="コマンド", dest="command", metavar="<コマンド>", parser_class=_Parser)
 
     p = sub.add_parser("validate", help="クライアントのフォルダを読み込み、入力の問題をすべて表示します",
                        description="クライアントのフォルダ(client.yml と survey.xlsx など)を読み込みます。"
