@@ -717,20 +717,21 @@ def describe_utilization(table: pd.DataFrame) -> str:
     return text
 
 
-def describe_pareto(table: pd.DataFrame) -> str:
-    """Sentences on :func:`pareto`, e.g. 「工数上位20%の業務(9件)が全体の63%を占めます。」"""
+def describe_pareto(table: pd.DataFrame, top_fraction: float = 0.2) -> str:
+    """Sentences on :func:`pareto`, e.g. 「工数上位20%の業務(9件)が全体の63%を占めます。」
+
+    ``top_fraction`` is the one the table was made with (its ``top_group`` column)."""
     n = len(table)
     total = float(table["hours"].sum())
     if n == 0 or total <= 0:
         return "工数の記入がある業務がありません。"
     top = table[table["top_group"]]
     k = len(top)
-    frac = k / n
     share = float(top["share"].sum())
     half = int(np.searchsorted(table["cum_share"].to_numpy(), 0.5 - 1e-12) + 1)
     first = table.iloc[0]
     return (
-        f"工数上位{frac:.0%}の業務({k}件)が全体の{_pct(share)}を占めます。"
+        f"工数上位{top_fraction:.0%}の業務({k}件)が全体の{_pct(share)}を占めます。"
         f"全体の半分の工数は上位{half}件の業務に集中しており、最大の業務は「{first['task']}」"
         f"(月{first['hours']:,.0f}時間、{_pct(first['share'])})です。"
     )
