@@ -9,6 +9,8 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import gyomu
 from gyomu import SurveyError, load_client
@@ -737,3 +739,16 @@ def test_coding_of_unknown_segments_and_codes_warns(tmp_path):
     warnings = [w for w in client.warnings if w.file == "coding.csv"]
     assert [(w.column, w.value) for w in warnings] == [("segment_id", "I01-009"), ("code", "存在しないコード")]
     assert "(2行)" in warnings[0].message
+
+
+def _full_width(text: str) -> str:
+    return text.translate({c: c + 0xFEE0 for c in range(0x21, 0x7F)})
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(0, 744), st.integers(0, 59), st.sampled_from(["h", "H", "時間", "hours"]))
+def test_hours_forms_property(h, m, unit):
+    assert parse_hours_text(f"{h}{unit}") == h
+    assert parse_hours_text(_full_width(f"{h}") + unit) == h
+    assert parse_hours_text(f" {h}時間{m}分 ") == pytest.approx(h + m / 60)
+    assert parse_hours_text(f"{m}分") == pytest.approx(m / 60)
