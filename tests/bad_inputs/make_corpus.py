@@ -21,6 +21,7 @@ Build the corpus into a folder by hand (e.g. to read the real messages)::
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 import sys
 import tempfile
@@ -267,6 +268,16 @@ def _remove(name: str) -> Callable[[Path], None]:
     return build
 
 
+def _history_with(step: Callable[[Path], None], wave: str = "2025-10") -> Callable[[Path], None]:
+    """An earlier round under history/<wave>/ (a copy of survey.xlsx) broken by ``step``."""
+    def build(folder: Path) -> None:
+        past = folder / "history" / wave
+        past.mkdir(parents=True)
+        shutil.copy2(folder / SURVEY, past / SURVEY)
+        step(past)
+    return build
+
+
 def _both(*steps: Callable[[Path], None]) -> Callable[[Path], None]:
     def build(folder: Path) -> None:
         for step in steps:
@@ -385,6 +396,16 @@ CASES: tuple[BadCase, ...] = (
             (Expect(S, H, 2, "月間工数", ("9999",)),)),
     BadCase("absurd-times", "ありえない回数(1e9 回)", _set_at(H, 5, "回数", 1e9),
             (Expect(S, H, 5, None, ("回数",)),)),
+    BadCase("date-in-hours", "Excel が日付に変えた時間('1/2' と打って 2026-01-02 になった)",
+            _set_at(H, 3, "月間工数", dt.datetime(2026, 1, 2)),
+            (Expect(S, H, 3, "月間工数", ("2026-01-02", "時間として読めません")),)),
+    BadCase("error-value-cell", "Excel のエラー値(#DIV/0!)が残ったセル", _set_at(H, 3, "月間工数", "#DIV/0!"),
+            (Expect(S, H, 3, "月間工数", ("#DIV/0!",)),)),
+    BadCase("infinite-hours", "月間工数に 'inf'", _set_at(H, 3, "月間工数", "inf"),
+            (Expect(S, H, 3, "月間工数", ("'inf'",)),)),
+    BadCase("history-unknown-member-id", "過去の調査(history/)に存在しないメンバーID",
+            _history_with(_set_at(H, 3, "メンバーID", "M77")),
+            (Expect("history/2025-10/survey.xlsx", H, 3, "メンバーID", ("M77",)),)),
     BadCase("empty-workbook", "空のブック(Sheet だけ)", _empty_workbook,
             (Expect(S, M, ..., ..., ("シート「メンバー」", "見つかったシート: Sheet")),
              Expect(S, H, ..., ..., ("シート「工数」",)))),
@@ -428,6 +449,8 @@ CASES: tuple[BadCase, ...] = (
     BadCase("client-yml-bad-capacity", "client.yml の capacity_hours がマイナス",
             _replace_in("client.yml", "capacity_hours: 160", "capacity_hours: -160"),
             (Expect("client.yml", ..., None, "capacity_hours", ("0 より大きい",)),)),
+    BadCase("client-yml-empty", "0 バイトの client.yml", _write("client.yml", b""),
+            (Expect("client.yml", ..., ..., ..., ("キー: 値",)),)),
     BadCase("vision-yml-invalid-yaml", "vision.yml の YAML が壊れている",
             _write("vision.yml", "targets:\n  strategic_share: 0.30\n measures:\n  - name: 外部委託\n"),
             (Expect("vision.yml", ..., None, None, ("YAML",)),)),
@@ -437,6 +460,18 @@ CASES: tuple[BadCase, ...] = (
     BadCase("vision-share-as-percent", "vision.yml の目標を % のまま 30 と書いた",
             _replace_in("vision.yml", "strategic_share: 0.30", "strategic_share: 30"),
             (Expect("vision.yml", ..., None, "targets.strategic_share", ("0〜1",)),)),
+    BadCase("vision-reduction-out-of-range", "施策の reduction が 1 を超える",
+            _replace_in("vision.yml", "reduction: 0.5", "reduction: 1.5"),
+            (Expect("vision.yml", ..., None, "measures.reduction", ("1.5", "0〜1")),)),
+    BadCase("vision-unknown-action", "施策の action が選択肢にない",
+            _replace_in("vision.yml", "action: 外部委託", "action: アウトソース"),
+            (Expect("vision.yml", ..., None, "measures.action", ("アウトソース", "外部委託 / 集約")),)),
+    BadCase("codebook-invalid-yaml", "codebook.yml の YAML が壊れている",
+            _write("codebook.yml", "codes:\n  - code: [業務過多\n"),
+            (Expect("codebook.yml", ..., None, None, ("YAML",)),)),
+    BadCase("coding-csv-broken", "coding.csv の引用符が閉じていない",
+            _write("coding.csv", 'segment_id,code,coder\n"I01-002,業務過多,A\n'),
+            (Expect("coding.csv", ..., None, None, ("CSV",)),)),
     BadCase("codebook-duplicate-code", "codebook.yml に同じコードが2つ",
             _write("codebook.yml", CODEBOOK_YML + "  - code: 業務過多\n    parent: 課題\n    keywords: [忙しい]\n"),
             (Expect("codebook.yml", ..., None, "code", ("業務過多", "重複")),)),
