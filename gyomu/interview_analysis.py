@@ -337,10 +337,13 @@ def describe_agreement(table: pd.DataFrame, alpha: float, coder_a: str, coder_b:
             "「付けた/付けなかった」の一致を比べました。κ係数(Cohen)は κ = (p_o − p_e)/(1 − p_e)、"
             "p_o は一致した発言の割合、p_e は2人の付与率から偶然に一致する割合です。"
             f"全コードをまとめた Krippendorff の α(名義尺度、発言×コードを単位)は {alpha:.2f} です。")
-    if len(kappas):
-        low = kappas.sort_values("kappa").head(2)
-        text += "一致が低いコードは" + "、".join(f"「{r.code}」(κ={r.kappa:.2f})" for r in low.itertuples()) + \
+    low = kappas[kappas["kappa"] < 0.6].sort_values("kappa")
+    if len(low):
+        text += "一致が低い(κ<0.6)コードは" + "、".join(f"「{r.code}」(κ={r.kappa:.2f})" for r in low.itertuples()) + \
             "で、定義の読み合わせが必要です。"
+    elif len(kappas):
+        worst = kappas.sort_values("kappa").iloc[0]
+        text += f"すべてのコードで κ は0.6以上です(最も低いのは「{worst['code']}」の {worst['kappa']:.2f})。"
     if alpha == alpha:
         verdict = "十分に信頼できる水準(0.8以上)" if alpha >= 0.8 else (
             "暫定的な結論なら使える水準(0.667以上)" if alpha >= 0.667 else "定義の見直しが必要な水準(0.667未満)")

@@ -193,3 +193,23 @@ def test_coding_tool_prefills_saves_and_navigates(tmp_path):
     assert "7 / 7 件目" in tool._header.value
     other = CodingTool(client, "coder_a", path=path)
     assert other.ticked() == ["業務過多"]  # coder_a's own decision
+
+
+def test_report_sentences_follow_the_numbers():
+    from gyomu.interview_analysis import (
+        describe_agreement,
+        describe_cooccurrence,
+        describe_interviewees,
+        describe_issues,
+    )
+
+    client = fixture_client()
+    coded = coded_segments(client)
+    assert describe_interviewees(interviewees(client)).startswith("3件のインタビュー(")
+    assert "「属人化」と「離職・定着」(1件)" in describe_cooccurrence(cooccurrence(coded, list(client.codebook["code"])))
+    assert describe_issues(issue_list(client, coded), 3).startswith("最も多くの回答者が触れた課題は「他部門連携」(2/3名)")
+    assert "暫定" in describe_issues(issue_list(client, coded_segments(client, coder="nobody")), 3)
+    table = pd.DataFrame({"code": ["A", "B"], "units": [10, 10], "kappa": [0.5, 0.9]})
+    text = describe_agreement(table, 0.7, "a", "b")
+    assert "10発言を単位" in text and "「A」(κ=0.50)" in text and "B" not in text.split("一致が低い")[1]
+    assert "0.6以上" in describe_agreement(table.assign(kappa=[0.65, 0.9]), 0.85, "a", "b")
