@@ -369,7 +369,10 @@ ENCODINGS = ("utf-8-sig", "cp932")
 
 
 def detect_encoding(data: bytes) -> str | None:
-    """``'utf-8-sig'`` (UTF-8 with or without BOM) or ``'cp932'``; None if neither decodes."""
+    """``'utf-8-sig'`` (UTF-8 with or without BOM) or ``'cp932'``; None if neither decodes
+    (UTF-16, recognised by its BOM or NUL bytes, is not accepted)."""
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" in data[:4096]:
+        return None
     for enc in ENCODINGS:
         try:
             data.decode(enc)
@@ -391,8 +394,10 @@ def read_csv_sheet(path: Path, file: str, spec: schema.Sheet) -> tuple[RawSheet 
         return None, [Problem(file, "ファイルが空です。1行目に見出し、2行目以降にデータを書いてください。")]
     enc = detect_encoding(data)
     if enc is None:
-        return None, [Problem(file, "文字コードを判別できません。UTF-8(BOM付きも可)または "
-                              "Shift_JIS(cp932)で保存してください。")]
+        utf16 = data[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" in data[:4096]
+        what = "文字コードが UTF-16(Unicode テキスト)です" if utf16 else "文字コードを判別できません"
+        return None, [Problem(file, f"{what}。Excel の「CSV UTF-8(コンマ区切り)」か「CSV(コンマ区切り)」"
+                              "で保存し直してください(UTF-8、BOM付き UTF-8、Shift_JIS(cp932)を読めます)。")]
     head = data[:65536].decode(enc, errors="ignore")
     lines = head.splitlines()[:HEADER_SEARCH_ROWS]
     rows = [r for r in csv.reader(lines)]
