@@ -61,14 +61,15 @@ def main() -> None:
     tok = tokenizer()  # loading the dictionary once per process is not part of the figure
     tok.tokenize("準備")
 
-    t0 = time.perf_counter()
-    for text in segments["text"]:
-        tok.tokenize(text)
-    base = time.perf_counter() - t0
-
-    t0 = time.perf_counter()
-    coded = autocode_segments(segments, codebook)
-    elapsed = time.perf_counter() - t0
+    base = elapsed = float("inf")
+    for _ in range(2):  # best of two, alternating, as the machine is shared
+        t0 = time.perf_counter()
+        for text in segments["text"]:
+            tok.tokenize(text)
+        base = min(base, time.perf_counter() - t0)
+        t0 = time.perf_counter()
+        coded = autocode_segments(segments, codebook)
+        elapsed = min(elapsed, time.perf_counter() - t0)
 
     print(f"  {len(segments):,} segments, {n:,} characters, {segments['text'].nunique():,} unique texts, "
           f"{len(coded):,} auto-codes", flush=True)
