@@ -235,6 +235,10 @@ def _sheet_xml_paths(zf: zipfile.ZipFile) -> dict[str, str]:
 _FORMULA = re.compile(rb"<(?:[A-Za-z]+:)?f[ >/]")
 _CELL_START = re.compile(rb"<(?:[A-Za-z]+:)?c[ >]")
 _CELL_END = re.compile(rb"</(?:[A-Za-z]+:)?c>")
+_ERROR_CELL = re.compile(rb'<(?:[A-Za-z]+:)?c\s[^>]*\bt="e"[^>]*>')
+#: Excel error values, as a cell shows them.
+EXCEL_ERRORS = ("#DIV/0!", "#N/A", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!",
+                "#CALC!", "#GETTING_DATA", "#エラー")
 _CELL_REF = re.compile(rb'\br="([A-Z]+)(\d+)"')
 _FORMULA_TEXT = re.compile(rb"<(?:[A-Za-z]+:)?f(?:\s[^>]*)?>(.*?)</(?:[A-Za-z]+:)?f>", re.S)
 _VALUE = re.compile(rb"<(?:[A-Za-z]+:)?v>(.*?)</(?:[A-Za-z]+:)?v>", re.S)
@@ -251,12 +255,24 @@ def _has_formula(data: bytes) -> bool:
     return False
 
 
-def _formula_cells(path: Path, sheet_name: str) -> dict[tuple[int, int], str]:
-    """Formula cells of a sheet that carry no computed value: (row index, col index) -> formula.
+def _cell_at(data: bytes, start: int, end: int) -> tuple[int, int] | None:
+    """(row index, col index) of the cell XML ``data[start:end]``."""
+    ref = _CELL_REF.search(data, start, end)
+    if ref is None:
+        return None
+    col = 0
+    for ch in ref[1].decode():
+        col = col * 26 + ord(ch) - 64
+    return int(ref[2]) - 1, col - 1
 
-    openpyxl and other writers store formulas without their result; such a cell reads as
-    blank, so it is reported instead of silently counting as 0. Only the formula cells are
-    looked at (a regular-expression scan of the sheet XML), so this is cheap.
+
+def _special_cells(path: Path, sheet_name: str) -> dict[tuple[int, int], str]:
+    """Cells that calamine reads as blank although something is in them:
+    (row index, col index) -> ``'=formula'`` or the Excel error value (``'#DIV/0!'``).
+
+    openpyxl and other writers store formulas without their result, and Excel error values
+    (``#N/A``, ``#DIV/0!`` …) read as blank; both are reported instead of silently counting
+    as 0. Only those cells are looked at (a substring scan of the sheet XML), so this is cheap.
     """
     try:
         with zipfile.ZipFile(path) as zf:
@@ -267,28 +283,33 @@ def _formula_cells(path: Path, sheet_name: str) -> dict[tuple[int, int], str]:
     except (KeyError, zipfile.BadZipFile, ElementTree.ParseError, OSError):
         return {}
     found: dict[tuple[int, int], str] = {}
-    if not _has_formula(data):
-        return found
-    end = 0
-    for match in _FORMULA.finditer(data):
-        if match.start() < end:  # another formula tag inside the cell just read
-            continue
-        starts = list(_CELL_START.finditer(data, max(0, match.start() - 500), match.start()))
-        close = _CELL_END.search(data, match.start())
-        if not starts or close is None:
-            continue
-        end = close.end()
-        cell = data[starts[-1].start():end]
-        ref = _CELL_REF.search(cell)
-        value = _VALUE.search(cell)
-        if ref is None or (value is not None and value[1].strip()):
-            continue
-        col = 0
-        for ch in ref[1].decode():
-            col = col * 26 + ord(ch) - 64
-        text = _FORMULA_TEXT.search(cell)
-        formula = html.unescape(text[1].decode("utf-8", "replace")) if text else "…"
-        found[(int(ref[2]) - 1, col - 1)] = "=" + formula
+    if _has_formula(data):
+        end = 0
+        for match in _FORMULA.finditer(data):
+            if match.start() < end:  # another formula tag inside the cell just read
+                continue
+            starts = list(_CELL_START.finditer(data, max(0, match.start() - 500), match.start()))
+            close = _CELL_END.search(data, match.start())
+            if not starts or close is None:
+                continue
+            end = close.end()
+            cell = data[starts[-1].start():end]
+            where = _cell_at(cell, 0, len(cell))
+            value = _VALUE.search(cell)
+            if where is None or (value is not None and value[1].strip()):
+                continue
+            text = _FORMULA_TEXT.search(cell)
+            found[where] = "=" + (html.unescape(text[1].decode("utf-8", "replace")) if text else "…")
+    if b't="e"' in data:
+        for match in _ERROR_CELL.finditer(data):
+            close = _CELL_END.search(data, match.end())
+            if close is None or data[match.end() - 2:match.end()] == b"/>":
+                continue
+            cell = data[match.start():close.end()]
+            where = _cell_at(cell, 0, len(cell))
+            value = _VALUE.search(cell)
+            if where is not None and value is not None:
+                found[where] = html.unescape(value[1].decode("utf-8", "replace")).strip() or "#エラー"
     return found
 
 
@@ -296,7 +317,7 @@ def _read_sheet_rows(book: Any, name: str, path: Path) -> tuple[list[list[Any]],
     sheet = book.get_sheet_by_name(name)
     rows = sheet.to_python(skip_empty_area=False)
     merged = sheet.merged_cell_ranges or []
-    return rows, merged, _formula_cells(path, name)
+    return rows, merged, _special_cells(path, name)
 
 
 def read_workbook(path: Path, file: str) -> tuple[dict[str, RawSheet | None], list[Problem]]:
@@ -492,14 +513,25 @@ def _blank_message(col: schema.Column, extra: str = "") -> Callable[[Any], str]:
     return lambda v: f"{_name(col)}が空欄です。入力してください{hint}。{extra}".rstrip()
 
 
+def _special_message(text: str, col: schema.Column) -> str | None:
+    """Message for a formula without its result or an Excel error value; None otherwise."""
+    if text.startswith("="):
+        return (f"数式 '{text}' の計算結果が保存されていません。Excel で開いて保存し直すか、"
+                f"{_name(col)}に値を直接入力してください。")
+    if text in EXCEL_ERRORS:
+        return (f"Excel のエラー値 '{text}' が入っています。元の数式を直すか、{_name(col)}に値を"
+                "直接入力してください。")
+    return None
+
+
 def _number_message(col: schema.Column) -> Callable[[Any], str]:
     kind = _NUMBER_KIND.get(col.alias, "hours")
 
     def message(value: Any) -> str:
         text = _display(value)
-        if text.startswith("="):
-            return (f"数式 '{text}' の計算結果が保存されていません。Excel で開いて保存し直すか、"
-                    f"{_name(col)}に値を直接入力してください。")
+        special = _special_message(text, col)
+        if special:
+            return special
         if kind == "count":
             return f"'{text}' を回数として読めません。{_name(col)}には 0 以上の数値を入力してください(例: 4, 4回, 月4回)。"
         return f"'{text}' を時間として読めません。{_name(col)}には 0 以上の時間数を入力してください({_HOURS_EXAMPLES})。"
@@ -511,8 +543,9 @@ def _label_message(col: schema.Column, allowed: tuple | list, where: str = "") -
 
     def message(value: Any) -> str:
         text = _display(value)
-        if text.startswith("="):
-            return f"数式 '{text}' の計算結果が保存されていません。{_name(col)}に値を直接入力してください。"
+        special = _special_message(text, col)
+        if special:
+            return special
         near = normalize.suggest(text, choices)
         tip = f"もしかして '{near}' ですか?" if near else ""
         return (f"'{text}' は{_name(col)}{where}にない値です。{' / '.join(choices)} のいずれかを"

@@ -752,3 +752,22 @@ def test_hours_forms_property(h, m, unit):
     assert parse_hours_text(_full_width(f"{h}") + unit) == h
     assert parse_hours_text(f" {h}時間{m}分 ") == pytest.approx(h + m / 60)
     assert parse_hours_text(f"{m}分") == pytest.approx(m / 60)
+
+
+def test_excel_error_values(tmp_path):
+    hours = copy_rows(HOURS)
+    hours[4][2] = "#DIV/0!"  # openpyxl writes these as error cells; calamine reads them blank
+    tasks = copy_rows(TASKS)
+    tasks[2][7] = "#N/A"
+    problems = problems_of(make_client_dir(tmp_path, tasks=tasks, hours=hours))
+    assert [(p.sheet, p.row, p.column, p.value) for p in problems] == [
+        ("業務一覧", 3, "リモート", "#N/A"), ("工数", 5, "月間工数", "#DIV/0!")]
+    assert all("Excel のエラー値" in p.message for p in problems)
+
+
+def test_infinite_and_nan_text_are_not_hours(tmp_path):
+    hours = copy_rows(HOURS)
+    hours[4][2] = "inf"
+    hours[5][2] = "nan"
+    problems = problems_of(make_client_dir(tmp_path, hours=hours))
+    assert [(p.row, p.value) for p in problems] == [(5, "inf"), (6, "nan")]
