@@ -335,12 +335,17 @@ def read_workbook(path: Path, file: str) -> tuple[dict[str, RawSheet | None], li
                                 f".xlsx 形式で保存し直してください。(詳細: {exc})"))
         return out, problems
     by_key = {normalize.header_key(n): n for n in names}
+    found = {spec.alias: by_key.get(normalize.header_key(spec.ja)) or by_key.get(normalize.header_key(spec.alias))
+             for spec in schema.SHEETS}
+    others = [n for n in names if n not in found.values()]
     for spec in schema.SHEETS:
-        name = by_key.get(normalize.header_key(spec.ja)) or by_key.get(normalize.header_key(spec.alias))
+        name = found[spec.alias]
         if name is None:
+            near = normalize.suggest(spec.ja, others, cutoff=0.4)
+            tip = f"「{near}」がこのシートなら、" if near else ""
             problems.append(Problem(
                 file, f"シート「{spec.ja}」({spec.alias})がありません。見つかったシート: "
-                f"{'、'.join(names) or 'なし'}。シート名を「{spec.ja}」にしてください。", sheet=spec.ja))
+                f"{'、'.join(names) or 'なし'}。{tip}シート名を「{spec.ja}」にしてください。", sheet=spec.ja))
             continue
         try:
             rows, merged, formulas = _read_sheet_rows(book, name, path)

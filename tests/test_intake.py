@@ -771,3 +771,13 @@ def test_infinite_and_nan_text_are_not_hours(tmp_path):
     hours[5][2] = "nan"
     problems = problems_of(make_client_dir(tmp_path, hours=hours))
     assert [(p.row, p.value) for p in problems] == [(5, "inf"), (6, "nan")]
+
+
+def test_renamed_sheet_gets_a_hint(tmp_path):
+    folder = tmp_path / "renamed-sheet"
+    folder.mkdir()
+    (folder / "client.yml").write_text(CONFIG, encoding="utf-8")
+    write_workbook(folder / "survey.xlsx", {"メンバー": copy_rows(MEMBERS), "業務リスト": copy_rows(TASKS),
+                                            "工数": copy_rows(HOURS)})
+    p = only(problems_of(folder))
+    assert p.sheet == "業務一覧" and "「業務リスト」がこのシートなら" in p.message
