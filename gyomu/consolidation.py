@@ -187,7 +187,7 @@ def handoff_hours(client: Client, task_ids: Iterable[str] | None = None, **param
     return result
 
 
-def _reasons(row: pd.Series, th: dict[str, float]) -> tuple[str, list[str]]:
+def _reasons(row: dict, th: dict[str, float]) -> tuple[str, list[str]]:
     """The verdict and its Japanese reasons for one assessed task."""
     keep: list[str] = []
     if row["remote"] == "不可":
@@ -279,7 +279,7 @@ def assess_consolidation(
     f["gross_saved"] = f["hours"] * rate
     f["handoff_hours"] = _handoff(f, ho).to_numpy()
     f["net_gain"] = f["gross_saved"] - f["handoff_hours"]
-    verdicts = [_reasons(row, th) for _, row in f.iterrows()]
+    verdicts = [_reasons(row, th) for row in f.to_dict("records")]
     f["verdict"] = pd.Categorical([v for v, _ in verdicts], categories=list(VERDICTS))
     f["reasons"] = ["、".join(r) for _, r in verdicts]
     f = f.drop(columns=["hhi"])

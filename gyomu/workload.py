@@ -170,9 +170,9 @@ def prepare(client: Client) -> Prepared:
     new frame to ``client.hours`` is picked up; after editing a frame *in place* call
     :func:`clear_cache`.
     """
-    key = id(client)
+    cache_key = id(client)
     frames = (id(client.members), id(client.tasks), id(client.hours))
-    hit = _CACHE.get(key)
+    hit = _CACHE.get(cache_key)
     if hit is not None and hit[0]() is client and hit[1] == frames:
         return hit[2]
     hours = client.hours
@@ -185,8 +185,19 @@ def prepare(client: Client) -> Prepared:
         backup = np.zeros(len(hours), dtype=bool)
     covers = (h > 0) | backup
     n_m, n_t = len(members), len(tasks)
-    pair = unique_sorted(m[covers] * max(n_t, 1) + t[covers])
-    pair_m, pair_t = pair // max(n_t, 1), pair % max(n_t, 1)
+    # one sort of the rows by (member, task) gives every distinct pair, its hours and cover flag
+    pair_key = m * max(n_t, 1) + t
+    order = np.argsort(pair_key)
+    ks = pair_key[order]
+    starts = np.flatnonzero(np.concatenate(([True], ks[1:] != ks[:-1]))) if len(ks) else np.zeros(0, np.int64)
+    uniq = ks[starts]
+    all_m, all_t = uniq // max(n_t, 1), uniq % max(n_t, 1)
+    if len(ks):
+        all_h = np.add.reduceat(h[order], starts)
+        all_cover = np.logical_or.reduceat(covers[order], starts)
+    else:
+        all_h, all_cover = np.zeros(0), np.zeros(0, dtype=bool)
+    pair_m, pair_t = all_m[all_cover], all_t[all_cover]
     task_hours = np.bincount(t, weights=h, minlength=n_t)
     member_hours = np.bincount(m, weights=h, minlength=n_m)
     n_cover = np.bincount(pair_t, minlength=n_t)
@@ -195,10 +206,12 @@ def prepare(client: Client) -> Prepared:
         pair_m=pair_m, pair_t=pair_t, task_hours=task_hours, member_hours=member_hours,
         n_cover=n_cover, total=float(h.sum()),
     )
+    working = all_h > 0
+    prepared.derived["pair_hours"] = (all_m[working], all_t[working], all_h[working])
     if len(_CACHE) >= _CACHE_SIZE:
         _CACHE.pop(next(iter(_CACHE)))
-    _CACHE[key] = (weakref.ref(client), frames, prepared)
-    weakref.finalize(client, _CACHE.pop, key, None)
+    _CACHE[cache_key] = (weakref.ref(client), frames, prepared)
+    weakref.finalize(client, _CACHE.pop, cache_key, None)
     return prepared
 
 
@@ -379,19 +392,8 @@ def hours_by_member(client: Client) -> pd.DataFrame:
 
 
 def _pair_hours(p: Prepared) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Distinct (member, task) pairs with hours > 0 and their summed hours, sorted by task
-    then member: (pair_m, pair_t, hours)."""
-    if "pair_hours" not in p.derived:
-        working = p.h > 0
-        n_m = max(p.n_members, 1)
-        key = p.t[working] * n_m + p.m[working]
-        order = np.argsort(key, kind="stable")
-        key_sorted = key[order]
-        starts = np.concatenate(([True], key_sorted[1:] != key_sorted[:-1])) if len(key) else np.zeros(0, bool)
-        group = np.cumsum(starts) - 1
-        uniq = key_sorted[starts]
-        hours = np.bincount(group, weights=p.h[working][order], minlength=len(uniq)) if len(uniq) else np.zeros(0)
-        p.derived["pair_hours"] = (uniq % n_m, uniq // n_m, hours)
+    """Distinct (member, task) pairs with hours > 0 and their summed hours, sorted by member
+    then task: (pair_m, pair_t, hours). Computed by :func:`prepare`."""
     return p.derived["pair_hours"]
 
 
@@ -494,16 +496,13 @@ def task_spread(client: Client) -> pd.DataFrame:
     with np.errstate(divide="ignore", invalid="ignore"):
         share = ph / th[pt]
     hhi = np.bincount(pt, weights=share**2, minlength=n_t)
-    # the top member per task: pairs sorted by task, then hours; take the last of each task
-    order = np.lexsort((-pm, ph, pt))
-    last = np.ones(len(order), dtype=bool)
-    if len(order):
-        last[:-1] = pt[order][1:] != pt[order][:-1]
-    top_rows = order[last]
-    top_member = np.full(n_t, -1, dtype=np.int64)
+    # the top member per task: most hours, ties to the member listed first
     top_hours = np.zeros(n_t)
-    top_member[pt[top_rows]] = pm[top_rows]
-    top_hours[pt[top_rows]] = ph[top_rows]
+    np.maximum.at(top_hours, pt, ph)
+    best = ph >= top_hours[pt]
+    top_member = np.full(n_t, np.iinfo(np.int64).max, dtype=np.int64)
+    np.minimum.at(top_member, pt[best], pm[best])
+    top_member[top_member == np.iinfo(np.int64).max] = -1
     names = p.members["name"].astype(object).to_numpy()
     has = th > 0
     out = pd.DataFrame(

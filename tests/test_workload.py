@@ -188,3 +188,16 @@ def test_describe_mix(client):
     assert text.startswith("大分類では「庶務」が月160時間(全体の59%)で最も大きく")
     assert "上位3分類で全体の100%" in text
     assert "運用48%、管理22%、戦略22%、改善7.4%" in text and "定型44%、非定型44%、突発11%" in text
+
+
+def test_duplicate_rows_for_one_member_and_task_are_summed():
+    members, tasks, hours = fixture_frames()
+    extra = pd.DataFrame({"member_id": ["M2", "M4"], "task_id": ["T2", "T2"], "hours": [10.0, 0.0],
+                          "role": ["副担当", "対応可"]})
+    client = gyomu.make_client(members, tasks, pd.concat([hours, extra], ignore_index=True),
+                               grades=["G1", "G2", "G3"])
+    spread = w.task_spread(client).set_index("task_id")
+    assert spread.loc["T2", "hours"] == 70 and spread.loc["T2", "n_working"] == 1
+    assert spread.loc["T2", "n_covering"] == 2  # M4's second T2 row is 対応可
+    assert w.hours_by_member(client).set_index("member_id").loc["M2", "n_tasks"] == 2
+    assert gyomu.kpis(client)["person_dependent_share"] == pytest.approx(60 / 280)
