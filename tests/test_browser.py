@@ -168,8 +168,15 @@ def test_probe_notebook_slider_changes_output_and_button_saves_a_row(
     print(f"ブラウザ操作 {len(steps)} 回")
 
 
-def test_workload_notebook_widget_updates_output(page, lab, workspace, tmp_path):
-    """02_workload with interactive=True: changing a filter redraws the charts/tables."""
+def _control(page, kind: str, label: str):
+    """The ipywidgets control of class ``widget-<kind>`` whose description is exactly ``label``."""
+    name = page.locator(".widget-label", has_text=re.compile(f"^{re.escape(label)}$"))
+    return page.locator(f".widget-{kind}", has=name)
+
+
+def test_workload_explorer_filter_and_threshold_redraw_the_output(page, lab, workspace, tmp_path):
+    """02_workload with interactive=True: the explorer (gyomu.workload_explorer) redraws its
+    summary and charts when the 等級 filter or the 属人化 threshold changes."""
     assert (workspace / "notebooks" / "02_workload.ipynb").exists(), (
         "02_workload.ipynb がありません"
     )
@@ -178,16 +185,26 @@ def test_workload_notebook_widget_updates_output(page, lab, workspace, tmp_path)
         open_notebook(page, lab, "notebooks/02_workload.ipynb", steps)
         run_all_and_wait(page, lab, steps, timeout=300)
 
-        before = widget_outputs(page)
-        assert any(s.strip("|") for s in before), "ウィジェットの出力が表示されていません"
-        dropdown = page.locator(".widget-dropdown select").first
-        options = dropdown.locator("option").all_inner_texts()
-        current = dropdown.evaluate("e => e.options[e.selectedIndex].text")
-        other = next(o for o in options if o != current)
-        steps(f"ドロップダウンで「{other}」を選ぶ", lambda: dropdown.select_option(label=other))
-        after = wait_for_change(page, lab, before, timeout=120)
-    assert after != before
+        first = widget_outputs(page)
+        assert any("対象: 全体" in s and "data:image/png" in s for s in first), first
+        grades = _control(page, "select-multiple", "等級").locator("select")
+        grade = grades.locator("option").first.inner_text()
+        steps(f"等級で「{grade}」を選ぶ", lambda: grades.select_option(label=grade))
+        filtered = wait_for_change(page, lab, first, timeout=120)
+        assert any(f"対象: {grade}" in s for s in filtered), filtered
+        assert _images(filtered) != _images(first), "グラフが描き直されていません"
+
+        handle = _control(page, "slider", "属人化の基準(担当可能人数)").locator(".noUi-handle")
+        steps("属人化の基準のつまみをクリック", handle.click)
+        steps("→ キーで 2 人に上げる", lambda: handle.press("ArrowRight"))
+        relaxed = wait_for_change(page, lab, filtered, timeout=120)
+    assert any("担当できる人が2人以下の業務" in s for s in relaxed), relaxed
+    assert any(f"対象: {grade}" in s for s in relaxed), "絞り込みが保たれていません"
     print(f"ブラウザ操作 {len(steps)} 回")
+
+
+def _images(outputs: list[str]) -> list[str]:
+    return [part for s in outputs for part in s.split("|") if part.startswith("data:image")]
 
 
 def test_coding_tool_saves_a_row_to_coding_csv(page, lab, workspace, tmp_path):
