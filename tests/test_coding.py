@@ -108,3 +108,41 @@ def test_validate_coding_warns_about_unknown_segments_and_codes():
     codebook = pd.DataFrame({"code": ["X"]})
     problems = validate_coding(coding, segments, codebook)
     assert len(problems) == 2 and "Z-009" in problems[0].message and "Q" in problems[1].message
+
+
+def test_random_saves_match_a_model(tmp_path_factory):
+    """Any sequence of saves, removals and per-segment decisions keeps exactly the rows a plain
+    dict model keeps: nothing is lost, nothing of another coder is touched."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    segs, codes, coders = ["S-001", "S-002", "S-003"], ["X", "Y", "Z"], ["a", "b"]
+    key = st.tuples(st.sampled_from(segs), st.sampled_from(codes), st.sampled_from(coders))
+    op = st.one_of(
+        st.tuples(st.just("save"), st.lists(key, max_size=3)),
+        st.tuples(st.just("remove"), st.lists(key, max_size=2)),
+        st.tuples(st.just("set"), st.tuples(st.sampled_from(segs), st.sampled_from(coders),
+                                            st.lists(st.sampled_from(codes), unique=True))),
+    )
+
+    @settings(max_examples=40, deadline=None)
+    @given(st.lists(op, max_size=8))
+    def check(ops):
+        path = tmp_path_factory.mktemp("h") / "coding.csv"
+        model: set[tuple[str, str, str]] = set()
+        for kind, arg in ops:
+            if kind == "save":
+                save_coding(path, [dict(zip(("segment_id", "code", "coder"), k, strict=True)) for k in arg])
+                model |= set(arg)
+            elif kind == "remove":
+                save_coding(path, [], remove=arg)
+                model -= set(arg)
+            else:
+                seg, coder, chosen = arg
+                set_segment_codes(path, seg, coder, chosen)
+                model = {k for k in model if not (k[0] == seg and k[2] == coder)} | {(seg, c, coder) for c in chosen}
+        df, _ = read_coding(path)
+        got = list(map(tuple, df[["segment_id", "code", "coder"]].values.tolist()))
+        assert len(got) == len(set(got)) and set(got) == model
+
+    check()

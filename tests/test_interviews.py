@@ -75,3 +75,13 @@ def test_not_turns_urls_times_and_lead_in_text():
     assert segs == [(None, "前置きの段落です。"), ("Q", "会議は 10:30 から？\n参考 https://example.com"), ("A", "はい")]
     assert segment_text("時刻 10:30 の件\n\n次の段落") == [(None, "時刻 10:30 の件"), (None, "次の段落")]
     assert segment_id("I07", 12) == "I07-012"
+
+
+def test_crlf_and_interviewer_in_front_matter(tmp_path):
+    folder = tmp_path / "interviews"
+    folder.mkdir()
+    (folder / "I09.md").write_bytes("---\r\nid: '009'\r\ninterviewer: 田中\r\n---\r\n田中：質問です\r\n佐藤：答えです\r\n続き\r\n".encode("cp932"))
+    interviews, segments, problems = read_interviews(folder)
+    assert problems == [] and interviews.loc[0, "interview_id"] == "009"
+    assert segments[["segment_id", "speaker", "text"]].values.tolist() == [
+        ["009-001", "Q", "質問です"], ["009-002", "佐藤", "答えです\n続き"]]
