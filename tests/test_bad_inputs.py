@@ -20,7 +20,7 @@ import pytest
 from bad_inputs.make_corpus import CASES, BadCase, Expect, build_corpus, write_base
 
 import gyomu
-from gyomu import SurveyError
+from gyomu import SurveyError, schema
 
 JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
 CASE_BY_NAME = {case.name: case for case in CASES}
@@ -54,6 +54,19 @@ def corpus(tmp_path_factory) -> dict[str, Path]:
 @pytest.fixture(scope="module")
 def corpus_hashes(corpus) -> dict[str, dict[str, str]]:
     return {name: file_hashes(folder) for name, folder in corpus.items()}
+
+
+@pytest.fixture(scope="module")
+def loaded(corpus, corpus_hashes) -> dict[str, object]:
+    """What ``gyomu.load_client`` gives for each case: a Client or the exception it raised
+    (the hashes are taken before)."""
+    out: dict[str, object] = {}
+    for name, folder in corpus.items():
+        try:
+            out[name] = gyomu.load_client(folder)
+        except Exception as exc:  # noqa: BLE001 - judged by the tests
+            out[name] = exc
+    return out
 
 
 def located_line(text: str, expect: Expect) -> str | None:
@@ -103,12 +116,12 @@ def test_the_base_every_case_breaks_is_valid(tmp_path, fmt):
 
 
 @pytest.mark.parametrize("name", list(CASE_BY_NAME))
-def test_load_client_lists_the_problem_where_it_is(corpus, corpus_hashes, name):
+def test_load_client_lists_the_problem_where_it_is(corpus, corpus_hashes, loaded, name):
     case: BadCase = CASE_BY_NAME[name]
     folder = corpus[name]
-    with pytest.raises(SurveyError) as info:  # any other exception fails the test
-        gyomu.load_client(folder)
-    err = info.value
+    err = loaded[name]
+    if not isinstance(err, SurveyError):  # loaded, or any other exception: both fail
+        pytest.fail(f"{case.what}: load_client gave {type(err).__name__}, not SurveyError: {err!r}")
     assert err.problems, "SurveyError without problems"
     for expect in case.expect:
         assert any(expect.matches(p) for p in err.problems), (
@@ -119,6 +132,17 @@ def test_load_client_lists_the_problem_where_it_is(corpus, corpus_hashes, name):
     text = str(err)
     assert "件の問題があります" in text and "Traceback" not in text
     assert file_hashes(folder) == corpus_hashes[name], "load_client changed an input file"
+
+
+def test_cell_problems_name_the_column_with_its_english_alias(loaded):
+    """The spec: messages are plain Japanese *with the English alias* (e.g. 難易度(difficulty))."""
+    alias = {c.ja: c.alias for s in schema.SHEETS for c in s.columns}
+    missing = []
+    for name, err in loaded.items():
+        if isinstance(err, SurveyError):
+            missing += [f"{name}: {p}" for p in err.problems
+                        if p.sheet and p.column in alias and f"({alias[p.column]})" not in p.message]
+    assert not missing, "messages without the English alias:\n" + "\n".join(missing)
 
 
 # ----------------------------------------------------------------------------- gyomu validate
@@ -203,7 +227,7 @@ def test_report_run_writes_no_report_for_any_bad_client(corpus, corpus_hashes, t
 # ----------------------------------------------------------------------------- README
 
 
-def test_readme_troubleshooting_quotes_real_messages(corpus):
+def test_readme_troubleshooting_quotes_real_messages(loaded):
     """Every message quoted in README's troubleshooting section is what the kit prints today."""
     readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
     section = readme.split("## うまくいかないとき (troubleshooting)", 1)[1]
@@ -214,11 +238,7 @@ def test_readme_troubleshooting_quotes_real_messages(corpus):
         elif fence == "" and line.strip():  # plain fences quote output; ```bash holds commands
             quoted.append(line)
     assert len(quoted) >= 5
-    printed = set()
-    for folder in corpus.values():
-        try:
-            gyomu.load_client(folder)
-        except SurveyError as err:
-            printed |= {f"{p.where()}: {p.message}" for p in err.problems}
+    printed = {f"{p.where()}: {p.message}" for err in loaded.values() if isinstance(err, SurveyError)
+               for p in err.problems}
     stale = [ln for ln in quoted if ln not in printed]
     assert not stale, "README quotes messages the kit no longer prints:\n" + "\n".join(stale)
