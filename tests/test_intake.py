@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import shutil
 from pathlib import Path
@@ -781,3 +782,34 @@ def test_renamed_sheet_gets_a_hint(tmp_path):
                                             "工数": copy_rows(HOURS)})
     p = only(problems_of(folder))
     assert p.sheet == "業務一覧" and "「業務リスト」がこのシートなら" in p.message
+
+
+_CELLS = st.one_of(
+    st.none(), st.booleans(), st.integers(-10**12, 10**12),
+    st.floats(allow_nan=False, allow_infinity=False, width=32),
+    st.text(st.characters(blacklist_categories=("Cc", "Cs")), max_size=12), st.sampled_from(["可", "定型", "主担当", "M01", "T01", "G2", "2時間", "=1+1",
+                                           "#N/A", " ", "１２", "対応可"]),
+    st.dates(min_value=dt.date(1990, 1, 1), max_value=dt.date(2100, 1, 1)),
+    st.times(),
+)
+
+
+@settings(max_examples=20, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 2), st.integers(1, 6), st.integers(0, 11), _CELLS),
+                min_size=1, max_size=8))
+def test_any_cell_content_gives_a_client_or_a_survey_error(tmp_path_factory, edits):
+    """Whatever is typed into the cells, load_client returns or raises SurveyError (no traceback)."""
+    tables = [copy_rows(MEMBERS), copy_rows(TASKS), copy_rows(HOURS)]
+    for sheet, row, col, value in edits:
+        table = tables[sheet]
+        r = min(row, len(table) - 1)
+        if col < len(table[r]):
+            table[r][col] = value
+    folder = make_client_dir(tmp_path_factory.mktemp("fuzz"), members=tables[0], tasks=tables[1],
+                             hours=tables[2])
+    try:
+        client = load_client(folder)
+    except SurveyError as err:
+        assert err.problems and all(p.message for p in err.problems)
+    else:
+        assert client.hours["hours"].ge(0).all()
