@@ -102,14 +102,13 @@ register(
         "gross_saved": "削減工数(時間/月)",
         "handoff_hours": "引き継ぎ工数(時間/月)",
         "net_gain": "純効果(時間/月)",
-        "n_members": "担当人数",
         "standardisability": "標準化しやすさ",
         "routine": "定型度",
         "volume": "工数規模",
         "fragmentation": "分散度",
         "ease": "易しさ",
         "remote_score": "リモート適性",
-        "documented": "文書化",
+        "documented_score": "文書化",
         "scenario": "シナリオ",
         "n_tasks": "業務数",
     }
@@ -138,7 +137,7 @@ def _task_features(client: Client) -> pd.DataFrame:
             "remote": tasks["remote"].astype(object),
             "manual": tasks["manual"].astype(object),
             "hours": th,
-            "n_members": n_working,
+            "n_working": n_working,
             "hhi": hhi,
         }
     )
@@ -158,7 +157,7 @@ def _handoff(features: pd.DataFrame, params: dict[str, float]) -> pd.Series:
         + np.where(features["difficulty"].fillna(0) >= params["judgment_difficulty"], params["judgment"], 0.0)
         + np.where(manual == "無", params["undocumented"], np.where(manual == "有", 0.0, params["undocumented"] / 2))
     )
-    members = np.maximum(features["n_members"].to_numpy(), 1)
+    members = np.maximum(features["n_working"].to_numpy(), 1)
     hours = params["fixed"] + params["per_member"] * members + features["hours"].to_numpy() * surcharge
     return pd.Series(hours, index=pd.Index(features["task_id"], name="task_id"), name="handoff_hours")
 
@@ -201,8 +200,8 @@ def _reasons(row: dict, th: dict[str, float]) -> tuple[str, list[str]]:
     good: list[str] = []
     if row["kind"] == "定型":
         good.append("定型業務")
-    if row["n_members"] >= 3 and row["fragmentation"] >= 0.5:
-        good.append(f"{int(row['n_members'])}名に分散")
+    if row["n_working"] >= 3 and row["fragmentation"] >= 0.5:
+        good.append(f"{int(row['n_working'])}名に分散")
     if row["hours"] >= th["volume_full"] / 2:
         good.append(f"月{row['hours']:.0f}時間とまとまった工数")
     if row["difficulty"] <= 2:
@@ -243,8 +242,8 @@ def assess_consolidation(
 ) -> pd.DataFrame:
     """Consolidation assessment per task, sorted by net gain (largest first).
 
-    Columns: task_id, task, category, kind, difficulty, remote, manual, hours, n_members,
-    the score components (routine, volume, fragmentation, ease, remote_score, documented),
+    Columns: task_id, task, category, kind, difficulty, remote, manual, hours, n_working (members with hours on it),
+    the score components (routine, volume, fragmentation, ease, remote_score, documented_score),
     standardisability (mean of routine, ease and documented), score (weighted mean of the
     components), gross_saved, handoff_hours, net_gain (= gross_saved − handoff_hours),
     verdict and reasons (Japanese).
@@ -267,11 +266,11 @@ def assess_consolidation(
     f["fragmentation"] = np.where(f["hours"] > 0, 1.0 - f["hhi"], 0.0)
     f["ease"] = ((5 - f["difficulty"]) / 4).clip(0, 1).fillna(0.5)
     f["remote_score"] = f["remote"].map(_REMOTE).fillna(0.0).astype(float)
-    f["documented"] = f["manual"].map(_DOCUMENTED).fillna(0.5).astype(float)
-    f["standardisability"] = (f["routine"] + f["ease"] + f["documented"]) / 3
+    f["documented_score"] = f["manual"].map(_DOCUMENTED).fillna(0.5).astype(float)
+    f["standardisability"] = (f["routine"] + f["ease"] + f["documented_score"]) / 3
     components = {
         "routine": "routine", "volume": "volume", "fragmentation": "fragmentation",
-        "ease": "ease", "remote": "remote_score", "documented": "documented",
+        "ease": "ease", "remote": "remote_score", "documented": "documented_score",
     }
     weight_sum = sum(float(w[k]) for k in components) or 1.0
     f["score"] = sum(float(w[k]) * f[col] for k, col in components.items()) / weight_sum

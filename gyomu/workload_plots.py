@@ -181,7 +181,7 @@ def plot_consolidation_map(data: pd.DataFrame, *, ax: Axes | None = None, annota
     d = data[data["hours"] > 0]
     for verdict, color in VERDICT_COLORS.items():
         part = d[d["verdict"] == verdict]
-        ax.scatter(part["hours"], part["standardisability"], s=30 + 25 * part["n_members"], color=color,
+        ax.scatter(part["hours"], part["standardisability"], s=30 + 25 * part["n_working"], color=color,
                    alpha=0.8, edgecolor="white", linewidth=0.6, label=f"{verdict}({len(part)}件)")
     for _, row in d.sort_values("net_gain", ascending=False).head(annotate).iterrows():
         ax.annotate(_short(row["task"], 14), (row["hours"], row["standardisability"]), fontsize=8,

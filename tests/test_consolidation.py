@@ -110,3 +110,11 @@ def test_sample_clients_keep_some_tasks_in_the_field(sample):
     assert a["reasons"].str.len().min() > 0
     ids = a["task_id"].head(3).tolist()
     assert handoff_hours(client, ids).to_numpy() == pytest.approx(a["handoff_hours"].head(3).to_numpy())
+
+
+def test_japanese_headers_are_distinct():
+    from gyomu.labels import to_japanese
+
+    ja = to_japanese(assess_consolidation(fixture_client()))
+    assert ja.columns.is_unique
+    assert {"判定", "理由", "純効果(時間/月)", "引き継ぎ工数(時間/月)", "実施人数"} <= set(ja.columns)
