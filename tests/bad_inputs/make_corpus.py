@@ -35,6 +35,7 @@ import pandas as pd
 import yaml
 
 from gyomu.synthetic import write_client_folder
+from gyomu.template import write_template
 
 GRADES = ["G1", "G2", "G3"]
 
@@ -203,6 +204,16 @@ def _rename_sheet(sheet: str, new: str) -> Callable[[Path], None]:
     return build
 
 
+def _clear_rows(sheet: str) -> Callable[[Path], None]:
+    """Leave only the header row of a sheet."""
+    def build(folder: Path) -> None:
+        def edit(book: openpyxl.Workbook) -> None:
+            ws = book[sheet]
+            ws.delete_rows(2, ws.max_row)
+        _edit_book(folder, edit)
+    return build
+
+
 def _merge_header(folder: Path) -> None:
     def edit(book: openpyxl.Workbook) -> None:
         book["業務一覧"].merge_cells("C1:D1")  # 中分類 and 業務名 under one merged header
@@ -240,6 +251,15 @@ def _reencode_csv(name: str, encoding: str, tail: bytes = b"") -> Callable[[Path
         path = folder / name
         text = path.read_text(encoding="utf-8")
         path.write_bytes(text.encode(encoding) + tail)
+    return build
+
+
+def _resave_csv(name: str, sep: str) -> Callable[[Path], None]:
+    """Re-save one CSV with another separator (as Excel's 'text (tab separated)' does)."""
+    def build(folder: Path) -> None:
+        path = folder / name
+        pd.read_csv(path, dtype=str, keep_default_na=False).to_csv(
+            path, sep=sep, index=False, encoding="utf-8", lineterminator="\n")
     return build
 
 
@@ -406,6 +426,13 @@ CASES: tuple[BadCase, ...] = (
     BadCase("history-unknown-member-id", "過去の調査(history/)に存在しないメンバーID",
             _history_with(_set_at(H, 3, "メンバーID", "M77")),
             (Expect("history/2025-10/survey.xlsx", H, 3, "メンバーID", ("M77",)),)),
+    BadCase("blank-template-returned", "記入されていない調査票のひな形が戻ってきた",
+            lambda folder: write_template(folder / SURVEY, grades=GRADES),
+            (Expect(S, M, ..., ..., ("データの行がありません",)),
+             Expect(S, H, ..., ..., ("データの行がありません",)))),
+    BadCase("hours-sheet-without-rows", "工数シートが見出しだけ(メンバーと業務一覧は記入済み)",
+            _clear_rows(H),
+            (Expect(S, H, ..., ..., ("データの行がありません",)),)),
     BadCase("empty-workbook", "空のブック(Sheet だけ)", _empty_workbook,
             (Expect(S, M, ..., ..., ("シート「メンバー」", "見つかったシート: Sheet")),
              Expect(S, H, ..., ..., ("シート「工数」",)))),
@@ -422,6 +449,8 @@ CASES: tuple[BadCase, ...] = (
             (Expect("hours.csv", ..., ..., ..., ("空",)),), fmt="csv"),
     BadCase("missing-csv", "tasks.csv がない", _remove("tasks.csv"),
             (Expect("tasks.csv", ..., ..., ..., ("tasks.csv",)),), fmt="csv"),
+    BadCase("csv-tab-separated", "タブ区切りで保存した members.csv", _resave_csv("members.csv", sep="\t"),
+            (Expect("members.csv", ..., ..., ..., ("見出し",)),), fmt="csv"),
     BadCase("csv-utf16", "UTF-16 で保存した members.csv", _reencode_csv("members.csv", "utf-16"),
             (Expect("members.csv", ..., ..., ..., ("文字コード", "UTF-8")),), fmt="csv"),
     BadCase("csv-undecodable-bytes", "Shift_JIS に読めないバイト列が混じった tasks.csv",
