@@ -366,3 +366,23 @@ def describe_auto_vs_human(table: pd.DataFrame, coder: str) -> str:
         text += "取りこぼしが多いのは" + "、".join(f"「{c}」" for c in weak["code"]) + \
             "で、キーワードを補うか人手で確認してください。"
     return text
+
+
+def describe_profiles(profiles: pd.DataFrame, client: Client | None = None) -> str:
+    """Which interviewees raised the widest range of codes, and who raised none."""
+    if profiles.empty:
+        return "コードの付いた回答者はまだいません。"
+    breadth = (profiles > 0).sum(axis=1).sort_values(ascending=False, kind="stable")
+    names = respondent_names(client) if client is not None else pd.Series(dtype=object)
+
+    def who(iid: str) -> str:
+        name = names.get(iid) if len(names) else None
+        return f"{iid}({name})" if isinstance(name, str) else str(iid)
+
+    top = breadth.iloc[0]
+    text = (f"最も多くの種類のコードに触れたのは{who(breadth.index[0])}で、{int(top)}種類です。"
+            f"1人あたり平均{breadth.mean():.1f}種類のコードが付いています。")
+    silent = [who(i) for i, n in breadth.items() if n == 0]
+    if silent:
+        text += "コードが1つも付いていないのは" + "、".join(silent) + "で、記録かコードブックの見直しが必要かもしれません。"
+    return text

@@ -7,9 +7,17 @@ import numpy as np
 import pandas as pd
 import seaborn as sns
 from matplotlib.axes import Axes
+from matplotlib.ticker import MaxNLocator
 
 from . import plotting  # noqa: F401  (Japanese font)
 from .labels import label
+
+
+def _integer_colorbar(ax: Axes) -> None:
+    colorbar = ax.collections[0].colorbar if ax.collections else None
+    if colorbar is not None:
+        colorbar.locator = MaxNLocator(integer=True)
+        colorbar.update_ticks()
 
 
 def _ax(ax: Axes | None, size: tuple[float, float]) -> Axes:
@@ -24,6 +32,7 @@ def plot_code_by_role(freq: pd.DataFrame, *, ax: Axes | None = None, title: str 
     ax = _ax(ax, (1.6 + 1.1 * max(len(freq.columns), 1), 1.2 + 0.42 * max(len(freq), 1)))
     data = freq if len(freq) and len(freq.columns) else pd.DataFrame([[0]], index=["(なし)"], columns=["(なし)"])
     sns.heatmap(data, annot=True, fmt="d", cmap=cmap, cbar_kws={"label": unit}, linewidths=0.5, ax=ax)
+    _integer_colorbar(ax)
     ax.set_xlabel("立場")
     ax.set_ylabel("コード")
     ax.set_title(title or f"立場別のコード出現({unit})")
@@ -45,6 +54,7 @@ def plot_cooccurrence(matrix: pd.DataFrame, *, ax: Axes | None = None, title: st
     mask = np.triu(np.ones(m.shape, dtype=bool), k=1)
     sns.heatmap(m, mask=mask, annot=True, fmt="d", cmap="Oranges", cbar_kws={"label": "同じ発言に付いた数"},
                 linewidths=0.5, ax=ax)
+    _integer_colorbar(ax)
     ax.set_xlabel("コード")
     ax.set_ylabel("コード")
     ax.set_title(title or "コードの共起(同じ発言に付いたコードの組)")

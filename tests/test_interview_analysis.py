@@ -213,3 +213,14 @@ def test_report_sentences_follow_the_numbers():
     text = describe_agreement(table, 0.7, "a", "b")
     assert "10発言を単位" in text and "「A」(κ=0.50)" in text and "B" not in text.split("一致が低い")[1]
     assert "0.6以上" in describe_agreement(table.assign(kappa=[0.65, 0.9]), 0.85, "a", "b")
+
+
+def test_describe_profiles_names_the_broadest_and_the_silent():
+    from gyomu.interview_analysis import describe_profiles
+
+    client = fixture_client()
+    text = describe_profiles(interviewee_profiles(coded_segments(client), client), client)
+    assert text.startswith("最も多くの種類のコードに触れたのはI01(山田 太郎)で、3種類です。")
+    assert "平均2.0種類" in text  # I01: 3, I02: 2, I03: 1
+    silent = interviewee_profiles(coded_segments(client, coder="coder_b").iloc[:1], client)
+    assert "I02、I03" in describe_profiles(silent)
