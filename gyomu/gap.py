@@ -174,3 +174,65 @@ def format_kpi(key: str, value: float) -> str:
     from .kpi import format_kpi as _format
 
     return _format(key, value)
+
+
+def vision_help_markdown(client: Client) -> str:
+    """Japanese Markdown for a client without vision.yml: what to add, with an example that
+    works for this survey (its current KPIs, its task IDs and categories)."""
+    from .kpi import kpis
+
+    values = kpis(client)
+    strategic = max(round(values["strategic_share"] + 0.1, 2), 0.1)
+    dependent = max(round(values["person_dependent_share"] / 2, 2), 0.05)
+    ids = client.tasks["task_id"].astype(str).tolist()[:2] or ["T01", "T02"]
+    cats = client.tasks["category"].dropna().astype(str).unique().tolist() or ["庶務"]
+    example = f"""vision: 目の前の業務に追われず、会社の変化に先回りして動ける総務になる
+targets:                          # KPI の目標(現状は調査から自動で計算)
+  strategic_share: {strategic}           # 戦略業務比率(以上を目指す。現状 {values['strategic_share']:.1%})
+  person_dependent_share: {dependent}    # 属人化業務比率(以下に抑える。現状 {values['person_dependent_share']:.1%})
+maturity:                         # ワークショップでの自己評価 1〜5
+  - {{dimension: 業務標準化, current: 2, target: 4}}
+  - {{dimension: 属人化の解消, current: 1, target: 3}}
+measures:                         # ギャップを埋める施策
+  - name: 定型業務の外部委託
+    tasks: [{', '.join(ids)}]             # 業務ID のリスト(または category: {cats[0]})
+    action: 外部委託              # 外部委託 / 集約 / 自動化 / 廃止 / 標準化
+    reduction: 0.5                # 対象業務の工数のうち部署から外れる割合
+    start: 2027-01
+    end: 2027-03
+    owner: 総務課長"""
+    return (
+        f"**{client.name}** のフォルダには **vision.yml** がありません。"
+        "このノートブックの後半(目標とのギャップ、施策の効果、ロードマップ)は vision.yml を元に計算します。\n\n"
+        "ワークショップで決めた内容を、クライアントフォルダ"
+        + (f"(`{client.path}`)" if client.path else "")
+        + "に `vision.yml` として保存し、ノートブックを再実行してください。"
+        "書けるキーは targets(KPI の目標)、maturity(成熟度の自己評価)、measures(施策)です。"
+        "この調査の業務IDと現状値を使った例:\n\n```yaml\n" + example + "\n```\n\n"
+        "それまでの間も、現状の KPI、業務分掌案、前回調査からの推移は表示します。"
+    )
+
+
+def kpi_display(table: pd.DataFrame, value_columns: list[str] | tuple[str, ...] | None = None) -> pd.DataFrame:
+    """A KPI table (gap_table, kpi_comparison, wave_comparison …) formatted for people: the
+    value columns as text by each row's KPI (%, 人, 時間/月), directions in Japanese and the
+    achieved flags as 達成 / 未達. The ``kpi`` column is dropped."""
+    out = table.copy()
+    if value_columns is None:
+        value_columns = [c for c in out.columns if c in
+                         ("current", "target", "future", "proposal", "previous", "latest", "gap", "change")]
+    def fmt(key: str, value: float, delta: bool) -> str:
+        if value is None or value != value:
+            return ""
+        if delta and (key.endswith("share") or key == "max_utilization"):
+            return f"{value * 100:+.1f}pt"  # a difference of shares is in percentage points
+        return ("+" if delta and value > 0 else "") + format_kpi(key, value)
+
+    for col in value_columns:
+        delta = col in ("gap", "change")
+        out[col] = [fmt(k, v, delta) for k, v in zip(out["kpi"], out[col], strict=True)]
+    if "direction" in out:
+        out["direction"] = out["direction"].map(lambda d: DIRECTION_LABELS.get(d, "") if isinstance(d, str) else "")
+    for col in [c for c in out.columns if str(c).startswith("achieved")]:
+        out[col] = out[col].map(lambda a: "" if a is None or a != a else ("達成" if a else "未達"))
+    return out.drop(columns="kpi").astype({c: object for c in value_columns})

@@ -43,6 +43,10 @@ from .workload import upper_grades
 labels.register(
     {
         "role_before": "現在の役割",
+        "hours_current": "現行の工数",
+        "hours_proposal": "再配置案の工数",
+        "utilization_current": "現行の稼働率",
+        "utilization_proposal": "再配置案の稼働率",
         "role_after": "再配置後の役割",
         "capacity_limit": "稼働上限(時間)",
         "moved": "担当変更工数",
@@ -292,15 +296,15 @@ def reallocate(client: Client, params: ReallocationParams | None = None, **kwarg
                 "member_id": m, "name": model.members.loc[i, "name"], "grade": model.members.loc[i, "grade"],
                 "task_id": t, "task": tasks.loc[t, "task"], "category": tasks.loc[t, "category"],
                 "difficulty": tasks.loc[t, "difficulty"],
-                "hours_before": model.x0[i, j], "hours_after": x[i, j], "change": x[i, j] - model.x0[i, j],
+                "hours_current": model.x0[i, j], "hours_proposal": x[i, j], "change": x[i, j] - model.x0[i, j],
                 "role_before": role0.get((m, t)) if model.y0[i, j] else None,
                 "role_after": roles_after[i, j],
             })
     assignment = pd.DataFrame(recs)
     # proposal hours: untouched rows of tasks without hours + the solution
     keep = h[~h["task_id"].astype(str).isin(model.task_ids)]
-    new = assignment.loc[assignment["role_after"].notna(), ["member_id", "task_id", "hours_after", "role_after"]]
-    new = new.rename(columns={"hours_after": "hours", "role_after": "role"})
+    new = assignment.loc[assignment["role_after"].notna(), ["member_id", "task_id", "hours_proposal", "role_after"]]
+    new = new.rename(columns={"hours_proposal": "hours", "role_after": "role"})
     hours = pd.concat([keep[["member_id", "task_id", "hours", "role"]].astype({"role": object}), new],
                       ignore_index=True)
     hours["times_per_month"] = np.nan
@@ -310,12 +314,12 @@ def reallocate(client: Client, params: ReallocationParams | None = None, **kwarg
     proposal = dataclasses.replace(client, hours=hours)
     load = model.members[["member_id", "name", "grade", "capacity_hours"]].copy()
     load["capacity_limit"] = p.utilization_cap * model.cap
-    load["hours_before"] = model.x0.sum(axis=1)
-    load["hours_after"] = x.sum(axis=1)
+    load["hours_current"] = model.x0.sum(axis=1)
+    load["hours_proposal"] = x.sum(axis=1)
     load["moved"] = np.abs(x - model.x0).sum(axis=1)
     cap = load["capacity_hours"].astype(float).replace(0.0, np.nan)
-    load["utilization_before"] = load["hours_before"] / cap
-    load["utilization_after"] = load["hours_after"] / cap
+    load["utilization_current"] = load["hours_current"] / cap
+    load["utilization_proposal"] = load["hours_proposal"] / cap
     moved = float(np.abs(x - model.x0).sum() / 2)
     optimal = res.status == 0
     msg = (
@@ -369,3 +373,41 @@ def formulation_markdown(params: ReallocationParams | None = None) -> str:
         f"計算時間の上限は {p.time_limit:g} 秒です。",
     ]
     return "\n".join(lines)
+
+
+def changed_assignments(result: Reallocation, min_change: float = 0.05) -> pd.DataFrame:
+    """The rows of the proposal that change: hours moved by at least ``min_change`` or a new role,
+    largest change first."""
+    a = result.assignment
+    if a.empty:
+        return a
+    role_changed = a["role_before"].astype(object).fillna("") != a["role_after"].astype(object).fillna("")
+    out = a[(a["change"].abs() >= min_change) | role_changed]
+    return out.assign(_abs=out["change"].abs()).sort_values(["_abs", "member_id"], ascending=[False, True]).drop(
+        columns="_abs").reset_index(drop=True)
+
+
+def reallocation_summary(result: Reallocation, comparison: pd.DataFrame | None = None) -> str:
+    """Japanese sentences on a proposal (or why there is none), with its KPIs when
+    ``comparison`` (``kpi_comparison(state, result.client, names=("current", "proposal"))``) is given."""
+    if not result.feasible:
+        return result.message
+    text = result.message
+    m = result.members
+    over = m[m["hours_current"] > m["capacity_limit"] + 1e-6]
+    if len(over):
+        text += ("稼働上限を超えていた" + "、".join(over["name"].astype(str)) + "の工数は上限内に収まります。")
+    changed = changed_assignments(result)
+    new_cover = changed[changed["role_before"].isna() & changed["role_after"].notna()]
+    if len(new_cover):
+        text += f"新たに{len(new_cover)}件の業務で担当を追加し、どの業務も{result.params.min_coverers}人以上でカバーします。"
+    if comparison is not None and len(comparison):
+        rows = comparison.set_index("kpi")
+        from .gap import format_kpi
+
+        for key in ("person_dependent_share", "delegable_share", "max_utilization"):
+            if key in rows.index:
+                r = rows.loc[key]
+                text += (f"{r['label']}は {format_kpi(key, r['current'])} から "
+                         f"{format_kpi(key, r['proposal'])} になります。")
+    return text

@@ -397,6 +397,67 @@ def strategic_potential(current: Client, future: Client) -> dict[str, float]:
     }
 
 
+
+def effects_table(
+    effects: pd.DataFrame, kpis: list[str] | None = None, *, formatted: bool = False
+) -> pd.DataFrame:
+    """``measure_effects`` in wide form for reading: one row for today and one per measure
+    (cumulative state after it), the hours it frees and the KPIs (default: those with a target),
+    and a last row with the targets.
+
+    Columns: measure, action, freed_hours, then one column per KPI key. ``formatted=True``
+    gives the KPI values as text (%, 人, 時間/月).
+    """
+    if effects.empty:
+        return pd.DataFrame(columns=["measure", "action", "freed_hours"])
+    if kpis is None:
+        kpis = list(dict.fromkeys(effects.loc[effects["target"].notna(), "kpi"])) or list(
+            dict.fromkeys(effects["kpi"]))
+    steps = effects[effects["measure"] != CUMULATIVE]
+    first = steps[steps["step"] == steps["step"].min()].set_index("kpi")
+    rows = [{"measure": "現状", "action": "", "freed_hours": 0.0, **{k: first.loc[k, "before"] for k in kpis}}]
+    for (_, name), block in steps.groupby(["step", "measure"], sort=True):
+        b = block.set_index("kpi")
+        rows.append({"measure": name, "action": b["action"].iloc[0], "freed_hours": b["freed_hours"].iloc[0],
+                     **{k: b.loc[k, "after"] for k in kpis}})
+    targets = effects.drop_duplicates("kpi").set_index("kpi")["target"]
+    if targets.reindex(kpis).notna().any():
+        rows.append({"measure": "目標", "action": "", "freed_hours": np.nan,
+                     **{k: targets.get(k, np.nan) for k in kpis}})
+    out = pd.DataFrame(rows)
+    if formatted:
+        from .gap import format_kpi
+
+        for k in kpis:
+            out[k] = [format_kpi(k, v) if v == v else "" for v in out[k]]
+    return out
+
+
+def effects_summary(freed: pd.DataFrame, comparison: pd.DataFrame) -> str:
+    """Japanese sentences on what the measures achieve, from ``hours_freed`` and
+    ``kpi_comparison(current, future)``."""
+    if freed.empty:
+        return "vision.yml に施策(measures)がないため、将来像は現状と同じです。"
+    total = float(freed["freed_hours"].sum())
+    best = freed.sort_values("freed_hours", ascending=False).iloc[0]
+    text = (f"{len(freed)}件の施策で、月{total:,.1f}時間(現状の"
+            f"{total / float(comparison.set_index('kpi').loc['total_hours', 'current']):.1%})の工数が生まれる見込みです。"
+            f"最も効果が大きいのは「{best['measure']}」(月{best['freed_hours']:,.1f}時間)です。")
+    adding = freed[freed["freed_hours"] < 0]
+    if len(adding):
+        text += ("一方、「" + "」「".join(adding["measure"]) + "」は引き継ぎ・調整の工数が削減分を上回り、"
+                 "工数がかえって増えます。集約の範囲を見直す余地があります。")
+    with_target = comparison.dropna(subset=["target"])
+    if len(with_target):
+        now = int(with_target["achieved_current"].astype(bool).sum())
+        after = int(with_target["achieved_future"].astype(bool).sum())
+        text += f"目標のある{len(with_target)}指標のうち、達成数は現状{now}件から施策後{after}件になります。"
+        still = with_target[~with_target["achieved_future"].astype(bool)]
+        if len(still):
+            text += "施策後も未達なのは「" + "」「".join(still["label"]) + "」で、追加の打ち手が必要です。"
+    return text
+
+
 class _CallableModule(types.ModuleType):
     """``gyomu.simulate`` is both this module and its main function.
 

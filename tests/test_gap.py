@@ -77,3 +77,33 @@ def test_summary_and_format():
     assert format_kpi("strategic_share", 0.25) == "25.0%"
     assert format_kpi("truck_factor", 2.0) == "2人"
     assert format_kpi("strategic_share", float("nan")) == "—"
+
+
+def test_vision_help_example_is_a_valid_vision_for_this_survey():
+    import re
+
+    import yaml
+
+    from gyomu.gap import vision_help_markdown
+    from gyomu.vision import check_vision, parse_vision
+
+    c = client(with_vision=False)
+    text = vision_help_markdown(c)
+    assert "vision.yml" in text and "targets" in text and "measures" in text
+    example = re.search(r"```yaml\n(.*?)```", text, re.S).group(1)
+    vision, problems = parse_vision(yaml.safe_load(example))
+    assert not [p for p in problems if p.level == "error"]
+    assert not [p for p in check_vision(vision, c.tasks) if p.level == "error"]
+    assert vision.measures[0].tasks == ["T1", "T2"]
+    assert vision.targets["strategic_share"].target == pytest.approx(0.35)  # current 25 % + 10 pt
+
+
+def test_kpi_display_formats_by_kpi():
+    from gyomu.gap import kpi_display
+
+    shown = kpi_display(gyomu.gap_table(client())).set_index("label")
+    assert shown.loc["戦略業務比率", "current"] == "25.0%"
+    assert shown.loc["戦略業務比率", "gap"] == "+5.0pt"
+    assert shown.loc["戦略業務比率", "direction"] == "以上を目指す"
+    assert shown.loc["属人化業務比率", "achieved"] == "達成"
+    assert shown.loc["総工数(時間/月)", "gap"] == "+50.0時間/月"

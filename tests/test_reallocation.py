@@ -68,7 +68,7 @@ def test_proposal_meets_every_constraint():
     assert k["total_hours"] == pytest.approx(275.0)
     # moved hours: the assignment's changes add up to twice the moved hours
     assert result.assignment["change"].abs().sum() == pytest.approx(2 * result.moved_hours)
-    assert result.members["hours_after"].max() <= 144 + 1e-6
+    assert result.members["hours_proposal"].max() <= 144 + 1e-6
 
 
 def test_proposal_kpis_next_to_current():
@@ -160,3 +160,19 @@ def test_formulation_in_japanese_with_parameters():
     assert "90%" in text and "3 人以上" in text
     assert "HiGHS" in text
     assert np.isfinite(reallocate(skewed_client(), time_limit=5).objective)
+
+
+def test_changed_assignments_and_summary():
+    from gyomu.reallocation import changed_assignments, reallocation_summary
+
+    c = skewed_client()
+    result = reallocate(c)
+    changed = changed_assignments(result)
+    assert changed["change"].abs().iloc[0] == pytest.approx(80.0)  # D hands over T1
+    assert (changed["change"].abs().diff().dropna() <= 1e-9).all()  # largest first
+    versus = kpi_comparison(c, result.client, names=("current", "proposal"))
+    text = reallocation_summary(result, versus)
+    assert "山本" in text and "上限内" in text  # D was over capacity
+    assert "属人化業務比率" in text
+    bad = reallocate(c, utilization_cap=0.3)
+    assert reallocation_summary(bad) == bad.message

@@ -153,3 +153,39 @@ def test_comparison_members_and_strategic_potential():
     pot = strategic_potential(c, future)
     assert pot["freed_hours"] == pytest.approx(42.0)
     assert pot["strategic_share_if_redirected"] == pytest.approx((50 + 42) / 200)
+
+
+def test_effects_table_and_summary():
+    from gyomu.simulate import effects_summary, effects_table
+
+    c = client()
+    wide = effects_table(measure_effects(c))
+    assert wide["measure"].tolist() == ["現状", "郵便物の外部委託", "庶務の標準化", "目標"]
+    assert wide["strategic_share"].tolist() == pytest.approx([0.25, 50 / 170, 50 / 158, 0.30])
+    assert wide["freed_hours"].iloc[1:3].tolist() == pytest.approx([30.0, 12.0])
+    text_table = effects_table(measure_effects(c), formatted=True)
+    assert text_table["strategic_share"].iloc[0] == "25.0%"
+    text = effects_summary(hours_freed(c), kpi_comparison(c, gyomu.simulate(c)))
+    assert "月42.0時間" in text and "21.0%" in text and "郵便物の外部委託" in text
+    assert "現状1件から施策後2件" in text  # strategic share reaches 30 %, total hours stay above 150
+
+
+def test_widget_recomputes_the_future_state():
+    import dataclasses
+
+    from gyomu.gap_widgets import chosen_measures, future_tables, measure_explorer
+
+    c = client()
+    base = c.vision.measures
+    only_second = chosen_measures(base, [False, True], [0.5, 0.5])
+    assert [m.name for m in only_second] == ["庶務の標準化"] and only_second[0].reduction == 0.5
+    freed, comp = future_tables(c, only_second)
+    assert freed["freed_hours"].tolist() == pytest.approx([45.0])  # 庶務 (T1 60h + T2 30h) x 50 %
+    assert base[1].reduction == 0.2  # the vision is not modified
+    box = measure_explorer(c)
+    checks = [w.children[0] for w in box.children[1:-1]]
+    sliders = [w.children[1] for w in box.children[1:-1]]
+    assert len(checks) == 2 and sliders[0].value == 0.5
+    checks[0].value = False  # recomputes through the observer without errors
+    sliders[1].value = 1.0
+    assert dataclasses.asdict(base[0])["reduction"] == 0.5

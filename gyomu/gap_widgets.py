@@ -1,0 +1,71 @@
+"""Interactive what-if for the workshop: switch measures on and off, change their reduction,
+and see the future state recompute (ipywidgets, used by notebooks/03_gap_analysis.ipynb)."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+import pandas as pd
+
+from .client import Client, Measure
+from .simulate import hours_freed, kpi_comparison, run_measures
+
+
+def chosen_measures(measures: list[Measure], active: list[bool], reductions: list[float]) -> list[Measure]:
+    """The measures switched on, each with its (possibly changed) reduction."""
+    return [
+        dataclasses.replace(m, reduction=float(r))
+        for m, on, r in zip(measures, active, reductions, strict=True)
+        if on
+    ]
+
+
+def future_tables(client: Client, measures: list[Measure]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(hours_freed, kpi_comparison current vs future) for ``measures`` — what the widget shows."""
+    steps = run_measures(client, measures)
+    future = steps[-1].client if steps else client
+    return hours_freed(client, steps=steps), kpi_comparison(client, future)
+
+
+def measure_explorer(client: Client, measures: list[Measure] | None = None) -> Any:
+    """A widget: one checkbox and one reduction slider per measure; below, the KPIs now, after
+    the chosen measures and the targets, and the waterfall of hours freed. Returns the widget
+    (display it); ``.update()`` on it recomputes (called once at creation)."""
+    import ipywidgets as widgets
+    import matplotlib.pyplot as plt
+    from IPython.display import display
+
+    from .gap_plots import plot_hours_waterfall
+    from .labels import to_japanese
+
+    base = list(measures if measures is not None else (client.vision.measures if client.vision else []))
+    checks = [widgets.Checkbox(value=True, description=m.name, indent=False,
+                               layout=widgets.Layout(width="320px")) for m in base]
+    sliders = [widgets.FloatSlider(value=float(m.reduction), min=0.0, max=1.0, step=0.05,
+                                   description="削減率", readout_format=".0%", continuous_update=False)
+               for m in base]
+    out = widgets.Output()
+    total = float(client.hours["hours"].sum())
+
+    def update(*_: Any) -> None:
+        chosen = chosen_measures(base, [c.value for c in checks], [s.value for s in sliders])
+        freed, comp = future_tables(client, chosen)
+        with out:
+            out.clear_output(wait=True)
+            shown = comp.dropna(subset=["target"]) if comp["target"].notna().any() else comp
+            table = to_japanese(shown[["label", "current", "future", "target", "achieved_future"]])
+            display(table.style.format(precision=3, na_rep=""))
+            if len(freed):
+                ax = plot_hours_waterfall(freed, total=total)
+                display(ax.figure)
+                plt.close(ax.figure)
+            print(f"選択した施策 {len(chosen)}件 / 創出工数 月{freed['freed_hours'].sum():,.1f}時間")
+
+    for w in [*checks, *sliders]:
+        w.observe(update, names="value")
+    rows = [widgets.HBox([c, s]) for c, s in zip(checks, sliders, strict=True)]
+    box = widgets.VBox([widgets.HTML("<b>施策の選択と削減率</b>"), *rows, out])
+    box.update = update  # type: ignore[attr-defined]
+    update()
+    return box
