@@ -392,6 +392,8 @@ def _sheet_from_rows(spec: schema.Sheet, file: str, name: str, rows: list[list[A
 # ---------------------------------------------------------------------------------------------
 
 ENCODINGS = ("utf-8-sig", "cp932")
+#: Extra columns read beyond the header, to catch rows with more fields than headers.
+CSV_SPARE_COLUMNS = 2
 
 
 def detect_encoding(data: bytes) -> str | None:
@@ -433,10 +435,14 @@ def read_csv_sheet(path: Path, file: str, spec: schema.Sheet) -> tuple[RawSheet 
     width = len(rows[h])
     numeric = {j: "float64" for j, a in enumerate(aliases)
                if a and spec.column(a).kind in ("number", "integer")}
-    options = dict(encoding=enc, header=None, skiprows=h + 1, names=range(width),
+    # a few spare columns catch rows with more fields than the header (an unquoted comma,
+    # e.g. '1,000'), which would otherwise shift or lose values silently
+    total = width + CSV_SPARE_COLUMNS
+    options = dict(encoding=enc, header=None, skiprows=h + 1, names=range(total),
                    keep_default_na=False, na_values=[""], skip_blank_lines=False, index_col=False)
     frame = None
-    for dtypes in ({j: numeric.get(j, object) for j in range(width)}, object):
+    first = {j: numeric.get(j, object) if j < width else "float64" for j in range(total)}
+    for dtypes in (first, object):
         # first try plain numbers in the number columns (fast); if any cell is typed
         # otherwise ('2時間', '３'), read every column as text and let normalize parse it
         try:
@@ -450,7 +456,15 @@ def read_csv_sheet(path: Path, file: str, spec: schema.Sheet) -> tuple[RawSheet 
                 return None, [Problem(file, f"CSV として読めません。列の数が見出しと合わない行があるか、"
                                       f"引用符が閉じていません。(詳細: {str(exc).strip()})")]
     frame.index = pd.RangeIndex(h + 2, h + 2 + len(frame))
-    return _assemble(spec, file, None, rows[h], aliases, frame, h + 1, csv=True)
+    problems: list[Problem] = []
+    spare = frame.iloc[:, width:].notna().any(axis=1)
+    for line in frame.index[spare.to_numpy()]:
+        problems.append(Problem(
+            file, f"この行は見出し({width}列)より列が多くなっています。値の中にカンマ(,)がないか"
+            "確認してください(数値は桁区切りのカンマを付けずに、カンマを含む文字は \"…\" で囲みます)。",
+            row=int(line)))
+    raw, more = _assemble(spec, file, None, rows[h], aliases, frame.iloc[:, :width], h + 1, csv=True)
+    return raw, problems + more
 
 
 # ---------------------------------------------------------------------------------------------

@@ -612,6 +612,10 @@ def test_csv_with_ragged_rows(tmp_path):
     with open(folder / "tasks.csv", "a", encoding="utf-8") as f:
         f.write("T05,庶務,,受付,運用,定型,1,不可,可,日次,有,,余分,もっと余分\n")
     p = only(problems_of(folder), file="tasks.csv")
+    assert p.row == 6 and "列が多く" in p.message
+    with open(folder / "tasks.csv", "a", encoding="utf-8") as f:  # far too many: not a table
+        f.write("T06" + ",x" * 40 + "\n")
+    p = only(problems_of(folder), file="tasks.csv")
     assert "CSV として読めません" in p.message
 
 
@@ -813,3 +817,12 @@ def test_any_cell_content_gives_a_client_or_a_survey_error(tmp_path_factory, edi
         assert err.problems and all(p.message for p in err.problems)
     else:
         assert client.hours["hours"].ge(0).all()
+
+
+def test_csv_row_with_an_unquoted_comma(tmp_path):
+    folder = write_csv_client(tmp_path / "csv-client", "utf-8")
+    text = (folder / "hours.csv").read_text(encoding="utf-8").replace("M02,T03,8,,,主担当", "M02,T03,1,000,,,主担当")
+    (folder / "hours.csv").write_text(text, encoding="utf-8")
+    problems = problems_of(folder)
+    p = only(problems, file="hours.csv", row=5, column=None)
+    assert "列が多く" in p.message and "カンマ" in p.message
