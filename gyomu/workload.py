@@ -264,7 +264,8 @@ def filter_client(
     categories: list[str] | tuple[str, ...] | None = None,
 ) -> Client:
     """A copy of ``client`` restricted to members of ``teams`` / ``grades`` and tasks of
-    ``categories`` (None or empty = no restriction); 工数 rows follow both."""
+    ``categories`` (None or empty = no restriction); 工数 rows follow both. When members are
+    restricted, only the tasks those members cover are kept (a team's view of its own work)."""
     import dataclasses
 
     members, tasks = client.members, client.tasks
@@ -276,11 +277,16 @@ def filter_client(
         tasks = tasks[tasks["category"].astype(object).isin(list(categories))]
     hours = client.hours
     keep = hours["member_id"].isin(members["member_id"]) & hours["task_id"].isin(tasks["task_id"])
+    hours = hours[keep]
+    if teams or grades:
+        covering = (pd.to_numeric(hours["hours"]).fillna(0) > 0) | hours["role"].eq("対応可").fillna(False)
+        tasks = tasks[tasks["task_id"].isin(hours.loc[covering, "task_id"])]
+        hours = hours[hours["task_id"].isin(tasks["task_id"])]
     return dataclasses.replace(
         client,
         members=members.reset_index(drop=True),
         tasks=tasks.reset_index(drop=True),
-        hours=hours[keep].reset_index(drop=True),
+        hours=hours.reset_index(drop=True),
     )
 
 

@@ -77,7 +77,7 @@ def plot_utilization(data: pd.DataFrame, *, ax: Axes | None = None, top: int = 4
     ax.legend(
         handles=[Patch(color=OVER_COLOR, label="所定時間超過"), Patch(color=UNDER_COLOR, label="所定時間内"),
                  plt.Line2D([], [], color="#264653", linestyle="--", label="所定時間(100%)")],
-        loc="lower right", frameon=True,
+        loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False,
     )
     return ax
 

@@ -150,6 +150,7 @@ def test_potential_by_category(client):
 def test_filter_client(client):
     sub = w.filter_client(client, teams=["庶務係"])
     assert sub.members["member_id"].tolist() == ["M3", "M4"]
+    assert sub.tasks["task_id"].tolist() == ["T1", "T3"]  # M4's 0-hour 副担当 row on T2 covers nothing
     assert gyomu.kpis(sub)["total_hours"] == 90
     sub = w.filter_client(client, categories=["庶務"], grades=["G1", "G2"])
     assert w.hours_by_grade(sub)["hours"].tolist() == [60, 90, 0]  # every grade is listed
