@@ -17,7 +17,7 @@ from gyomu import Measure, make_client
 from gyomu.reallocation import ReallocationParams, reallocate
 
 
-def synthetic(n_members: int, n_tasks: int, seed: int = 0):
+def synthetic(n_members: int, n_tasks: int, seed: int = 0, per_member: int | None = None):
     rng = np.random.default_rng(seed)
     grades = ["G1", "G2", "G3", "G4", "G5"]
     members = pd.DataFrame({
@@ -38,7 +38,7 @@ def synthetic(n_members: int, n_tasks: int, seed: int = 0):
         "manual": rng.choice(["有", "無"], n_tasks),
     })
     rows = []
-    per_member = n_tasks * 2 // max(n_members, 1) + 1
+    per_member = per_member or n_tasks * 2 // max(n_members, 1) + 1
     for i in range(n_members):
         for j in rng.choice(n_tasks, min(per_member, n_tasks), replace=False):
             rows.append((f"M{i:03d}", f"T{j:04d}", float(rng.uniform(1, 12))))
@@ -60,7 +60,7 @@ def _loop_simulate(client, measures):
 def main() -> None:
     from gyomu.simulate import simulate
 
-    big = synthetic(500, 2000, seed=1)
+    big = synthetic(500, 2000, seed=1, per_member=100)
     measures = [Measure(f"施策{i}", a, 0.3, category=c) for i, (a, c) in enumerate(
         [("外部委託", "庶務"), ("自動化", "施設管理"), ("標準化", "契約・購買"), ("廃止", "人事労務")] * 5)]
     t0 = time.perf_counter()

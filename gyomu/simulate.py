@@ -72,8 +72,8 @@ def _measure_where(i: int, m: Measure) -> str:
 
 def measure_problems(client: Client, measures: Iterable[Measure]) -> list[Problem]:
     """Every problem of ``measures`` against the client's tasks, in Japanese (empty when fine)."""
-    task_ids = set(client.tasks["task_id"].astype(str))
-    categories = sorted(set(client.tasks["category"].dropna().astype(str)))
+    task_ids = set(client.tasks["task_id"].astype(str).tolist())
+    categories = sorted(set(client.tasks["category"].dropna().astype(str).tolist()))
     problems: list[Problem] = []
     for i, m in enumerate(measures):
         where = _measure_where(i, m)
@@ -117,6 +117,10 @@ def measure_tasks(client: Client, measure: Measure) -> list[str]:
     problems = measure_problems(client, [measure])
     if problems:
         raise SurveyError(problems)
+    return _selected(client, measure)
+
+
+def _selected(client: Client, measure: Measure) -> list[str]:
     if measure.tasks:
         return [str(t) for t in measure.tasks]
     mask = client.tasks["category"].astype(str) == str(measure.category)
@@ -156,9 +160,14 @@ class Step:
         return self.removed_hours - self.handoff_hours
 
 
-def apply_measure(client: Client, measure: Measure, **handoff_params: Any) -> Step:
-    """Apply one measure to ``client`` and return the new state with what it removed and added."""
-    task_ids = measure_tasks(client, measure)
+def apply_measure(
+    client: Client, measure: Measure, *, checked: bool = False, **handoff_params: Any
+) -> Step:
+    """Apply one measure to ``client`` and return the new state with what it removed and added.
+
+    ``checked=True`` skips validating the measure (the caller has done it).
+    """
+    task_ids = _selected(client, measure) if checked else measure_tasks(client, measure)
     hours = client.hours.copy()
     on = hours["task_id"].astype(str).isin(task_ids)
     selected = float(hours.loc[on, "hours"].sum())
@@ -209,7 +218,7 @@ def run_measures(
     steps = []
     state = client
     for m in chosen:
-        step = apply_measure(state, m, **handoff_params)
+        step = apply_measure(state, m, checked=True, **handoff_params)
         steps.append(step)
         state = step.client
     return steps
