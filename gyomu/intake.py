@@ -922,7 +922,7 @@ def _warnings(sheets: dict[str, RawSheet | None], parsed: dict[str, dict[str, pd
         totals = np.bincount(mc[ok], weights=values[ok], minlength=len(mu))
         member_ids = ids["members"]
         pos = mu.get_indexer(member_ids.to_numpy())
-        load = pd.Series(np.where(pos >= 0, totals[pos], 0.0), index=member_ids.index)
+        load = pd.Series(np.append(totals, 0.0)[pos], index=member_ids.index)  # -1: no rows
         cap = parsed["members"]["capacity_hours"]
         share = load / cap
         raw = sheets["members"]

@@ -826,3 +826,12 @@ def test_csv_row_with_an_unquoted_comma(tmp_path):
     problems = problems_of(folder)
     p = only(problems, file="hours.csv", row=5, column=None)
     assert "列が多く" in p.message and "カンマ" in p.message
+
+
+def test_hours_sheet_with_every_member_id_blank(tmp_path):
+    hours = copy_rows(HOURS)
+    for row in hours[1:]:
+        row[0] = None
+    problems = problems_of(make_client_dir(tmp_path, hours=hours))
+    assert [(p.row, p.column) for p in problems] == [(r, "メンバーID") for r in range(2, 8)]
+    assert all("空欄" in p.message for p in problems)
