@@ -656,7 +656,7 @@ def _filled_rows(raw: RawSheet, parsed: dict[str, pd.Series],
 def _check_required_columns(raw: RawSheet) -> list[Problem]:
     missing = [c for c in raw.spec.columns if c.required and c.alias not in raw.headers]
     found = "、".join(str(c) for c in raw.order) or "なし"
-    where = f"{raw.sheet}シート" if raw.sheet else raw.file
+    where = f"{raw.sheet}シート" if raw.sheet else f"{raw.file} "
     unknown = [h for h in raw.order if h not in raw.headers.values()]
 
     def tip(col: schema.Column) -> str:
@@ -760,7 +760,7 @@ def validate_survey(sheets: dict[str, RawSheet | None], config: ClientConfig) ->
             sheets[spec.alias] = raw
             check.raw = raw
         if raw.frame.empty:
-            where = f"{raw.sheet}シート" if raw.sheet else raw.file
+            where = f"{raw.sheet}シート" if raw.sheet else f"{raw.file} "
             problems.append(Problem(raw.file, f"{where}にデータの行がありません。見出しの下"
                                     f"({raw.header_row + 1}行目から)に{spec.ja}を記入してください。",
                                     sheet=raw.sheet))
