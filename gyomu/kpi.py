@@ -15,7 +15,8 @@ from .client import Client
 from .labels import register
 from .workload import Prepared, _possibility_weight, _share, prepare, upper_grades
 
-__all__ = ["kpis", "kpi_table", "describe_kpis", "truck_factor", "truck_factor_order", "KPI_DEFINITIONS"]
+__all__ = ["kpis", "kpi_table", "describe_kpis", "truck_factor", "truck_factor_order", "describe_truck_factor",
+           "KPI_DEFINITIONS"]
 
 #: The definition of each KPI in Japanese, as the report documents it.
 KPI_DEFINITIONS: dict[str, str] = {
@@ -245,12 +246,36 @@ def truck_factor(client: Client) -> int:
 
 
 def truck_factor_order(client: Client) -> pd.DataFrame:
-    """The members in the order the truck-factor greedy lets them leave (for explanation)."""
+    """The members in the order the truck-factor greedy lets them leave, with the hours (and
+    share of the total) on tasks nobody covers any more once they and those before them have
+    left. The last row is the step that passes half of the total hours."""
     p = prepare(client)
     count, left = _truck_factor(p, record=True)
     out = p.members.iloc[left][["member_id", "name"]].reset_index(drop=True)
     out.insert(0, "step", np.arange(1, len(out) + 1))
+    # a task is orphaned at the step its last coverer leaves
+    step_of = np.full(p.n_members, np.iinfo(np.int64).max, dtype=np.int64)
+    step_of[np.asarray(left, dtype=np.int64)] = np.arange(1, len(left) + 1)
+    orphan_step = np.zeros(p.n_tasks, dtype=np.int64)
+    np.maximum.at(orphan_step, p.pair_t, step_of[p.pair_m])
+    done = (orphan_step > 0) & (orphan_step <= len(left))
+    per_step = np.bincount(orphan_step[done], weights=p.task_hours[done], minlength=len(left) + 1)[1:]
+    out["orphaned_hours"] = np.cumsum(per_step)
+    out["orphaned_share"] = _share(out["orphaned_hours"].to_numpy(dtype=float), p.total)
     return out
+
+
+def describe_truck_factor(order: pd.DataFrame) -> str:
+    """Sentences on :func:`truck_factor_order`: how many may leave before half the work stops."""
+    if order.empty:
+        return "工数の記入がないため、トラックファクターを計算できません。"
+    first = order.iloc[0]
+    last = order.iloc[-1]
+    return (
+        f"トラックファクターは{len(order)}人です。負荷の大きい人から順に{len(order)}人が抜けると、"
+        f"担当できる人がいなくなる業務の工数が総工数の{last['orphaned_share']:.0%}に達します。"
+        f"最初に抜けると想定されるのは{first['name']}で、その時点で総工数の{first['orphaned_share']:.0%}が担当者不在になります。"
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -340,7 +365,7 @@ def kpi_table(client: Client) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-register({"display": "表示値"})
+register({"display": "表示値", "step": "抜ける順"})
 
 
 def describe_kpis(values: dict[str, float | int], n_members: int | None = None) -> str:

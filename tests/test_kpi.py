@@ -9,7 +9,14 @@ from _workload_fixture import fixture_client, fixture_frames
 
 import gyomu
 from gyomu import schema
-from gyomu.kpi import _truck_factor, kpi_table, kpis, truck_factor, truck_factor_order
+from gyomu.kpi import (
+    _truck_factor,
+    describe_truck_factor,
+    kpi_table,
+    kpis,
+    truck_factor,
+    truck_factor_order,
+)
 from gyomu.workload import prepare
 
 EXPECTED = {
@@ -45,6 +52,11 @@ def test_public_api_and_tie_break_order():
     # T4, T2 and T5 (140 h) are left uncovered, more than half of 270.
     order = truck_factor_order(client)
     assert order["member_id"].tolist() == ["M1", "M2"]
+    assert order["orphaned_hours"].tolist() == [60, 140]  # T4; then T2 and T5
+    assert order["orphaned_share"].tolist() == pytest.approx([60 / 270, 140 / 270])
+    text = describe_truck_factor(order)
+    assert text.startswith("トラックファクターは2人です。") and "総工数の52%に達します" in text
+    assert "最初に抜けると想定されるのは青木 一郎で、その時点で総工数の22%" in text
     assert truck_factor(client) == 2
 
 

@@ -60,7 +60,9 @@ def test_notebook_runs_for_sample_clients(tmp_path, sample, interactive):
     client = gyomu.load_client(folder)
     values = gyomu.kpis(client)
     tables = {title: df for _, title, df in read_tables(out)}
-    assert len(tables) == 14
+    assert len(tables) == 15
+    order = tables["トラックファクター:抜ける順と担当者不在になる工数"]
+    assert len(order) == values["truck_factor"] and order["担当者不在になる工数の比率"].iloc[-1] > 0.5
     kpi = tables["KPI一覧"].set_index("指標")
     assert kpi.loc["トラックファクター", "表示値"] == f"{values['truck_factor']}人"
     assert tables["等級別の工数"]["月間工数"].sum() == pytest.approx(values["total_hours"])
