@@ -116,6 +116,8 @@ def plot_member_category_heatmap(data: pd.DataFrame, *, ax: Axes | None = None, 
         d, ax=ax, cmap="YlOrRd", annot=len(d) <= 25, fmt=".0f", linewidths=0.5,
         cbar_kws={"label": "工数(時間/月)"},
     )
+    ax.tick_params(axis="y", labelrotation=0)
+    ax.tick_params(axis="x", labelrotation=30)
     ax.set_xlabel("大分類")
     ax.set_ylabel("メンバー")
     ax.set_title("メンバー別・大分類別の工数")
@@ -167,6 +169,7 @@ def plot_grade_difficulty(data: pd.DataFrame, *, ax: Axes | None = None) -> Axes
     ax = _ax(ax, (7, max(3, 0.5 * len(data) + 1.5)))
     sns.heatmap(data.iloc[::-1], ax=ax, cmap="Blues", annot=True, fmt=".0f", linewidths=0.5,
                 cbar_kws={"label": "工数(時間/月)"})
+    ax.tick_params(axis="y", labelrotation=0)
     ax.set_xlabel("難易度(1 易 〜 5 熟練)")
     ax.set_ylabel("等級")
     ax.set_title("等級×難易度の工数")
