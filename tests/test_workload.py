@@ -202,3 +202,29 @@ def test_duplicate_rows_for_one_member_and_task_are_summed():
     assert spread.loc["T2", "n_covering"] == 2  # M4's second T2 row is 対応可
     assert w.hours_by_member(client).set_index("member_id").loc["M2", "n_tasks"] == 2
     assert gyomu.kpis(client)["person_dependent_share"] == pytest.approx(60 / 280)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_invariants_on_random_surveys(seed):
+    from gyomu.synthetic import random_survey
+
+    client = random_survey(30, 25, 200, seed=seed)
+    k = gyomu.kpis(client)
+    t = w.all_tables(client)
+    total = k["total_hours"]
+    for name in ("hours_by_grade", "hours_by_member", "hours_by_category", "hours_by_purpose", "hours_by_kind"):
+        assert t[name]["hours"].sum() == pytest.approx(total), name
+    assert t["grade_category_hours"].to_numpy().sum() == pytest.approx(total)
+    assert t["member_category_hours"].to_numpy().sum() == pytest.approx(total)
+    assert t["grade_difficulty_hours"].to_numpy().sum() == pytest.approx(total)
+    for key, value in k.items():
+        if key.endswith("_share"):
+            assert 0 <= value <= 1, key
+    assert 1 <= k["truck_factor"] <= len(client.members)
+    dependent = t["person_dependent_tasks"]["hours"].sum()
+    assert dependent == pytest.approx(k["person_dependent_share"] * total)
+    # each person-dependent task is left uncovered by exactly one member leaving
+    assert t["resignation_risk"]["orphaned_hours"].sum() == pytest.approx(dependent)
+    assert t["delegation"]["delegable_hours"].sum() == pytest.approx(k["delegable_share"] * total)
+    assert t["pareto"]["cum_share"].iloc[-1] == pytest.approx(1.0)
+    assert k["overloaded_members"] == int(t["utilization"]["overloaded"].sum())
