@@ -793,7 +793,10 @@ def validate_survey(sheets: dict[str, RawSheet | None], config: ClientConfig) ->
                                    checkers["hours"])
     for check in checkers.values():
         problems += check.problems
-    warnings = _warnings(sheets, parsed, ids, hours_total, codes) if hours_total is not None else []
+    warnings = [p for p in problems if p.level != "error"]
+    problems = [p for p in problems if p.level == "error"]
+    if hours_total is not None:
+        warnings += _warnings(sheets, parsed, ids, hours_total, codes)
 
     frames = {spec.alias: _frame(sheets.get(spec.alias), parsed.get(spec.alias, {}), spec)
               for spec in schema.SHEETS}
@@ -849,6 +852,12 @@ def _check_hours(raw: RawSheet, cols: dict[str, pd.Series], invalid: dict[str, p
             source=raw.frame["times_per_month"])
         product = product.mask(absurd)
     computed = hours.fillna(product)
+    differ = (hours - product).abs() > 0.01 * np.maximum(hours.abs(), 1.0)  # NaN compares False
+    if differ.any():
+        h_col, t_col, p_col = (spec.column(a) for a in ("hours", "times_per_month", "hours_per_time"))
+        check.cells(differ, "hours", lambda v: (
+            f"{_name(h_col)} '{_display(v)}' と {_name(t_col)} × {_name(p_col)} が一致しません。"
+            f"{_name(h_col)}の値を使います。どちらが正しいか確認してください。"), level="warning")
     if not _has_hours_columns(raw):  # reported once for the sheet
         return computed.fillna(0.0)
     backup = role.eq("対応可").fillna(False).astype(bool)

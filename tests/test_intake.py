@@ -835,3 +835,13 @@ def test_hours_sheet_with_every_member_id_blank(tmp_path):
     problems = problems_of(make_client_dir(tmp_path, hours=hours))
     assert [(p.row, p.column) for p in problems] == [(r, "メンバーID") for r in range(2, 8)]
     assert all("空欄" in p.message for p in problems)
+
+
+def test_monthly_hours_disagreeing_with_times_is_a_warning(tmp_path):
+    hours = copy_rows(HOURS)
+    hours[2][2] = 15  # 20 × 0.5 = 10, but 15 written: 月間工数 wins
+    hours[4][3:5] = [4, 2]  # 8 = 4 × 2: agrees
+    client = load_client(make_client_dir(tmp_path, hours=hours))
+    assert client.hours["hours"].tolist()[:4] == [12.0, 15.0, 0.0, 8.0]
+    w = only(client.warnings)
+    assert (w.sheet, w.row, w.column, w.level) == ("工数", 3, "月間工数", "warning")
