@@ -998,11 +998,13 @@ def read_yaml(path: Path, file: str) -> tuple[Any, list[Problem]]:
 
 
 def read_config(folder: Path, *, check_id: bool = True, wave: str | None = None,
-                prefix: str = "") -> tuple[ClientConfig, list[Problem]]:
+                prefix: str = "", base: ClientConfig | None = None) -> tuple[ClientConfig, list[Problem]]:
     """Typed client.yml of a client folder, with the problems found in it.
 
     The client id is the folder name (lowercase letters, digits and '-'). Missing optional
-    keys take the :class:`~gyomu.client.ClientConfig` defaults.
+    keys take the :class:`~gyomu.client.ClientConfig` defaults, or those of ``base`` (an
+    earlier round's client.yml under history/ inherits the current one; then ``name`` is
+    optional too).
     """
     file = prefix + CONFIG_FILE
     client_id = folder.resolve().name
@@ -1011,7 +1013,10 @@ def read_config(folder: Path, *, check_id: bool = True, wave: str | None = None,
         problems.append(Problem(
             client_id, f"フォルダ名 '{client_id}' はクライアントIDに使えません。フォルダ名は英小文字・"
             "数字・'-' だけにしてください(例: kasou-denki)。"))
-    config = ClientConfig(client_id=client_id, name=client_id)
+    if base is not None:
+        config = ClientConfig(**{**base.__dict__, "extra": dict(base.extra)})
+    else:
+        config = ClientConfig(client_id=client_id, name=client_id)
     path = folder / CONFIG_FILE
     if not path.is_file():
         problems.append(Problem(file, "client.yml がありません。name(表示名)、capacity_hours、grades "
@@ -1034,8 +1039,9 @@ def read_config(folder: Path, *, check_id: bool = True, wave: str | None = None,
                                         column=key, value=given))
     name = data.pop("name", None)
     if normalize._is_blank(name):
-        problems.append(Problem(file, "name(報告書に出す表示名)がありません。"
-                                "'name: 架空電気工事株式会社' のように書いてください。", column="name"))
+        if base is None:
+                problems.append(Problem(file, "name(報告書に出す表示名)がありません。"
+                                    "'name: 架空電気工事株式会社' のように書いてください。", column="name"))
     else:
         config.name = str(name).strip()
     if "wave" in data:
@@ -1170,7 +1176,7 @@ def load_client(path: str | Path, *, history: bool = True) -> Client:
     Raises :class:`gyomu.SurveyError` listing every problem found, if there is any error.
     Warnings are kept in ``client.warnings``. Input files are never modified.
     """
-    folder = Path(path)
+    folder = Path(path).expanduser()
     if not folder.is_dir():
         raise SurveyError([Problem(str(path), "クライアントのフォルダがありません。パスを確認してください。")],
                           str(path))
@@ -1197,7 +1203,8 @@ def load_client(path: str | Path, *, history: bool = True) -> Client:
             prefix = f"{HISTORY_DIR}/{wave_dir.name}/"
             wave_config = config
             if (wave_dir / CONFIG_FILE).is_file():
-                wave_config, found = read_config(wave_dir, check_id=False, wave=wave_dir.name, prefix=prefix)
+                wave_config, found = read_config(wave_dir, check_id=False, wave=wave_dir.name,
+                                                 prefix=prefix, base=config)
                 wave_config.client_id = config.client_id
                 problems += found
             else:

@@ -845,3 +845,18 @@ def test_monthly_hours_disagreeing_with_times_is_a_warning(tmp_path):
     assert client.hours["hours"].tolist()[:4] == [12.0, 15.0, 0.0, 8.0]
     w = only(client.warnings)
     assert (w.sheet, w.row, w.column, w.level) == ("工数", 3, "月間工数", "warning")
+
+
+def test_history_round_with_its_own_client_yml(tmp_path):
+    folder = make_client_dir(tmp_path)
+    past = folder / "history" / "2024-10"
+    past.mkdir(parents=True)
+    (past / "client.yml").write_text("grades: [G1, G2, G3, G4]\ncapacity_hours: 150\n", encoding="utf-8")
+    members = copy_rows(MEMBERS)
+    members[1][2] = "G4"
+    write_workbook(past / "survey.xlsx", {"メンバー": members, "業務一覧": copy_rows(TASKS),
+                                          "工数": copy_rows(HOURS)})
+    old = load_client(folder).history["2024-10"]
+    assert (old.name, old.wave, old.client_id) == ("テスト総務株式会社", "2024-10", "test-client")
+    assert old.config.grades == ["G1", "G2", "G3", "G4"] and old.members["grade"].tolist()[0] == "G4"
+    assert old.members["capacity_hours"].tolist() == [160.0, 150.0, 80.0]
