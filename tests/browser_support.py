@@ -246,8 +246,14 @@ class JupyterLab:
             body = resp.read()
         return json.loads(body) if body else None
 
-    def url(self, relpath: str) -> str:
-        return f"{self.base}/lab/tree/{relpath}?token={self.token}"
+    def url(self, relpath: str, workspace: str | None = None) -> str:
+        """The page of ``relpath`` in a JupyterLab workspace of its own (a fresh one by default).
+
+        A fresh workspace matters: JupyterLab otherwise restores the tabs of the previous test,
+        and Run All could hit the wrong notebook.
+        """
+        workspace = workspace or f"test-{secrets.token_hex(4)}"
+        return f"{self.base}/lab/workspaces/{workspace}/tree/{relpath}?token={self.token}"
 
     def kernels_idle(self) -> bool:
         kernels = self.api("kernels")
@@ -355,6 +361,11 @@ def open_notebook(page: Any, lab: JupyterLab, relpath: str, steps: Steps) -> Non
     steps(f"{relpath} を開く", lambda: page.goto(lab.url(relpath)))
     page.locator(".jp-NotebookPanel .jp-Notebook .jp-Cell").first.wait_for(timeout=90_000)
     wait_until(lambda: lab.api("sessions") and lab.kernels_idle(), 90, "カーネルが起動しません")
+    sessions = [x["path"] for x in lab.api("sessions")]
+    panels = page.locator(".jp-NotebookPanel").count()
+    assert sessions == [relpath] and panels == 1, (
+        f"開いているノートブック: {sessions} ({panels} 枚)"
+    )
 
 
 def widget_outputs(page: Any) -> list[str]:
