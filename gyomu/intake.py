@@ -911,7 +911,7 @@ def _check_pairs(raw: RawSheet, m: pd.Series, t: pd.Series,
     first = first[~first.index.duplicated(keep="first")]
     for row, key in zip(index[dup], pair[dup], strict=True):
         check.problems.append(raw.problem(
-            f"メンバーID '{m[row]}' と業務ID '{t[row]}' の組み合わせが重複しています"
+            f"メンバーID(member_id) '{m[row]}' と業務ID(task_id) '{t[row]}' の組み合わせが重複しています"
             f"({first[key]}行目と同じ)。工数はメンバーと業務の組み合わせごとに1行にしてください。",
             row=int(row), alias="task_id", value=raw.frame["task_id"][row]))
 
