@@ -186,6 +186,10 @@ def test_widget_recomputes_the_future_state():
     checks = [w.children[0] for w in box.children[1:-1]]
     sliders = [w.children[1] for w in box.children[1:-1]]
     assert len(checks) == 2 and sliders[0].value == 0.5
-    checks[0].value = False  # recomputes through the observer without errors
+    result = box.children[-1]
+    assert "月42.0時間" in result.value and "<img" in result.value
+    checks[0].value = False  # recomputes through the observer
+    assert "月18.0時間" in result.value  # only 庶務の標準化: (T1 60h + T2 30h) x 20 %
     sliders[1].value = 1.0
+    assert "月90.0時間" in result.value
     assert dataclasses.asdict(base[0])["reduction"] == 0.5
