@@ -431,6 +431,9 @@ def read_csv_sheet(path: Path, file: str, spec: schema.Sheet) -> tuple[RawSheet 
     rows = [r for r in csv.reader(lines)]
     h, aliases = _find_header(rows, spec)
     if h is None:
+        if any("\t" in line for line in lines):
+            return None, [Problem(file, "見出しの行が見つかりません。タブ区切りで保存されているようです。"
+                                  "Excel の「CSV UTF-8(コンマ区切り)」で保存し直してください。")]
         return None, [_missing_header(spec, file, None)]
     width = len(rows[h])
     numeric = {j: "float64" for j, a in enumerate(aliases)

@@ -860,3 +860,11 @@ def test_history_round_with_its_own_client_yml(tmp_path):
     assert (old.name, old.wave, old.client_id) == ("テスト総務株式会社", "2024-10", "test-client")
     assert old.config.grades == ["G1", "G2", "G3", "G4"] and old.members["grade"].tolist()[0] == "G4"
     assert old.members["capacity_hours"].tolist() == [160.0, 150.0, 80.0]
+
+
+def test_tab_separated_csv_is_named(tmp_path):
+    folder = write_csv_client(tmp_path / "csv-client", "utf-8")
+    text = (folder / "members.csv").read_text(encoding="utf-8").replace(",", "\t")
+    (folder / "members.csv").write_text(text, encoding="utf-8")
+    p = only(problems_of(folder), file="members.csv")
+    assert "タブ区切り" in p.message and "見出し" in p.message
