@@ -148,18 +148,43 @@ def test_cell_problems_name_the_column_with_its_english_alias(loaded):
 # ----------------------------------------------------------------------------- gyomu validate
 
 
-@pytest.mark.parametrize("name", list(CASE_BY_NAME))
-def test_validate_command_prints_japanese_and_exits_1(corpus, corpus_hashes, name):
+#: One case per kind of file, each validated in a process of its own (exit code 1 alone).
+ONE_BY_ONE = ["unknown-member-id", "csv-utf16", "client-yml-invalid-yaml",
+              "interview-unclosed-front-matter", "vision-unknown-task", "folder-name-not-an-id"]
+
+
+@pytest.mark.parametrize("name", ONE_BY_ONE)
+def test_validate_command_exits_1_for_one_bad_folder(corpus, corpus_hashes, name):
     case = CASE_BY_NAME[name]
     folder = corpus[name]
     done = run_gyomu("validate", str(folder))
     out = done.stdout + done.stderr
     assert done.returncode == 1, out
     assert "Traceback" not in out and "想定外のエラー" not in out, out
-    assert "件の問題があります" in done.stdout, out
+    assert done.stdout.startswith(f"{folder} の入力に") and "件の問題があります" in done.stdout, out
     for expect in case.expect:
         assert located_line(done.stdout, expect), f"{case.what}: {expect} not printed:\n{out}"
     assert file_hashes(folder) == corpus_hashes[name], "gyomu validate changed an input file"
+
+
+def test_validate_command_lists_every_bad_folder(corpus, corpus_hashes):
+    """``gyomu validate`` of the whole corpus at once: each folder gets its own problem list."""
+    folders = [corpus[c.name] for c in CASES]
+    done = run_gyomu("validate", *map(str, folders), timeout=300)
+    out = done.stdout + done.stderr
+    assert done.returncode == 1, out
+    assert "Traceback" not in out and "想定外のエラー" not in out, out
+    blocks = done.stdout.split("\n\n")
+    assert len(blocks) == len(CASES), out
+    for case, folder, block in zip(CASES, folders, blocks, strict=True):
+        assert block.startswith(f"{folder} の入力に") and "件の問題があります" in block, (
+            f"{case.name}: not reported as a problem:\n{block}")
+        for expect in case.expect:
+            assert located_line(block, expect), f"{case.what}: {expect} not printed:\n{block}"
+        assert JAPANESE.search(block)
+    for case in CASES:
+        assert file_hashes(corpus[case.name]) == corpus_hashes[case.name], (
+            f"gyomu validate changed an input file of {case.name}")
 
 
 # ----------------------------------------------------------------------------- gyomu run
