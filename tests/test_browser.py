@@ -215,8 +215,9 @@ def test_coding_tool_saves_a_row_to_coding_csv(page, lab, workspace, tmp_path):
     """
     nb = workspace / "notebooks" / "01_interview_coding.ipynb"
     assert nb.exists(), "01_interview_coding.ipynb がありません"
-    repo_sample = _tree_digest(ROOT / "data" / "sample")
-    csv_path = workspace / "data" / "sample" / _client_with_interviews().name / "coding.csv"
+    client = _client_with_interviews()  # the repository's folder: must stay as it is
+    repo_client = _tree_digest(client)
+    csv_path = workspace / "data" / "sample" / client.name / "coding.csv"
     earlier = _rows(csv_path)
     header = re.compile(r"(\d+) / (\d+) 件目 ・ (\S+) ・")
 
@@ -237,7 +238,9 @@ def test_coding_tool_saves_a_row_to_coding_csv(page, lab, workspace, tmp_path):
             for i in range(boxes.count())
         }
         code = next(c for c, ticked in states.items() if not ticked)
-        steps(f"コード「{code}」にチェック", tool.get_by_role("checkbox", name=code).check)
+        steps(
+            f"コード「{code}」にチェック", tool.get_by_role("checkbox", name=code, exact=True).check
+        )
         steps("「保存して次へ」を押す", tool.get_by_role("button", name="保存して次へ").click)
 
         def saved() -> list[dict[str, str]]:
@@ -250,7 +253,5 @@ def test_coding_tool_saves_a_row_to_coding_csv(page, lab, workspace, tmp_path):
     assert {r["code"] for r in mine} == expected
     others = [r for r in _rows(csv_path) if r["coder"] != CODER]
     assert others == [r for r in earlier if r["coder"] != CODER], "他のコーダーの行が変わりました"
-    assert _tree_digest(ROOT / "data" / "sample") == repo_sample, (
-        "リポジトリのサンプルが変わりました"
-    )
+    assert _tree_digest(client) == repo_client, "リポジトリのサンプルが変わりました"
     print(f"ブラウザ操作 {len(steps)} 回")
