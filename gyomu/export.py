@@ -23,6 +23,7 @@ import html as html_lib
 import io
 import re
 from dataclasses import dataclass, field
+from html.parser import HTMLParser
 from pathlib import Path
 
 import nbformat
@@ -120,6 +121,101 @@ def notebook_body(nb: nbformat.NotebookNode) -> str:
     return body
 
 
+_TABLE = re.compile(r"(<table\b[^>]*>)(\s*<caption\b.*?</caption>)?(.*?</table>)", re.S | re.I)
+#: A4 minus the page margins, in em of the PDF tables' 8 pt font (182 mm = 64.5 em).
+TABLE_EM = 63.0
+
+
+class _TableCells(HTMLParser):
+    """Collects the text of each row's cells (with colspan) of one HTML table."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.rows: list[list[tuple[str, int]]] = []
+        self._cell: list[str] | None = None
+        self._span = 1
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "tr":
+            self.rows.append([])
+        elif tag in ("td", "th"):
+            self._cell = []
+            span = dict(attrs).get("colspan") or "1"
+            self._span = int(span) if span.isdigit() else 1
+        elif tag == "br" and self._cell is not None:
+            self._cell.append("\n")
+
+    def handle_endtag(self, tag):
+        if tag in ("td", "th") and self._cell is not None:
+            if not self.rows:
+                self.rows.append([])
+            self.rows[-1].append(("".join(self._cell).strip(), self._span))
+            self._cell = None
+
+    def handle_data(self, data):
+        if self._cell is not None:
+            self._cell.append(data)
+
+
+def _text_em(text: str) -> float:
+    """Width of the longest line of ``text`` in em (wide characters 1 em, others 0.55 em)."""
+    import unicodedata
+
+    return max((sum(1.0 if unicodedata.east_asian_width(ch) in "WF" else 0.55 for ch in line)
+                for line in text.splitlines() or [""]), default=0.0)
+
+
+def column_widths(rows: list[list[tuple[str, int]]], available: float = TABLE_EM) -> list[float]:
+    """Column widths (em) for a fixed-layout table that fits ``available`` em.
+
+    Each column wants its widest cell (capped at 60 em, plus padding); when the sum is too
+    wide, narrow columns keep their width and the wide ones share what is left.
+    """
+    ncols = max((sum(span for _, span in row) for row in rows), default=0)
+    want = [2.0] * ncols
+    for row in rows[:300]:
+        col = 0
+        for text, span in row:
+            if span == 1 and col < ncols:
+                want[col] = max(want[col], min(_text_em(text), 60.0) + 1.2)
+            col += span
+    total = sum(want)
+    if total <= available or not want:
+        return want
+    narrow = [w if w <= 6.0 else None for w in want]
+    fixed = sum(w for w in narrow if w is not None)
+    wide = sum(w for w, n in zip(want, narrow, strict=True) if n is None)
+    room = available - fixed
+    if wide == 0 or room < 3.0 * sum(n is None for n in narrow):
+        return [w * available / total for w in want]
+    return [n if n is not None else w * room / wide for w, n in zip(want, narrow, strict=True)]
+
+
+def fit_tables(body: str) -> str:
+    """Give every table a fixed layout with estimated column widths that fit an A4 page.
+
+    WeasyPrint's automatic table layout measures every cell's min/max content width, which
+    costs most of a handout's rendering time; estimated widths lay out about twice as fast
+    and keep long tables inside the page.
+    """
+    def fit(m: re.Match) -> str:
+        parser = _TableCells()
+        parser.feed(m.group(0))
+        widths = column_widths(parser.rows)
+        if not widths:
+            return m.group(0)
+        cols = "".join(f'<col style="width:{w:.2f}em">' for w in widths)
+        style = f"table-layout:fixed;width:{sum(widths):.2f}em"
+        open_tag = m.group(1)
+        if "style=" in open_tag:
+            open_tag = re.sub(r'style="', f'style="{style};', open_tag, count=1)
+        else:
+            open_tag = open_tag[:-1] + f' style="{style}">'
+        return f"{open_tag}{m.group(2) or ''}<colgroup>{cols}</colgroup>{m.group(3)}"
+
+    return _TABLE.sub(fit, body)
+
+
 def page_html(body: str, *, title: str, footer: str = "", print_css: bool = False,
               font_css: str = "") -> str:
     """Wrap ``body`` into a standalone Japanese HTML page with the handout CSS."""
@@ -141,7 +237,9 @@ def notebook_to_html(nb: nbformat.NotebookNode | str | Path, *, title: str | Non
     if not isinstance(nb, nbformat.NotebookNode):
         nb = nbformat.read(str(nb), as_version=4)
     title = title or notebook_title(nb, "レポート")
-    return page_html(notebook_body(nb), title=title, footer=footer, print_css=print_css,
+    body = notebook_body(nb)
+    return page_html(fit_tables(body) if print_css else body, title=title, footer=footer,
+                     print_css=print_css,
                      font_css=_font_face() if print_css else "")
 
 
@@ -149,10 +247,31 @@ def notebook_to_html(nb: nbformat.NotebookNode | str | Path, *, title: str | Non
 
 
 @functools.cache
-def _font_face() -> str:
-    from .plotting import font_css
+def font_path() -> Path:
+    """The bundled IPAexGothic file (as :data:`gyomu.plotting.FONT_PATH`), found without
+    importing matplotlib/seaborn, which the report process does not otherwise need."""
+    import importlib.util
 
-    return font_css()
+    spec = importlib.util.find_spec("matplotlib_fontja")
+    if spec is not None and spec.origin:
+        candidate = Path(spec.origin).parent / "fonts" / "ipaexg.ttf"
+        if candidate.exists():
+            return candidate
+    from .plotting import FONT_PATH
+
+    return FONT_PATH
+
+
+@functools.cache
+def _font_face() -> str:
+    """``@font-face`` for the bundled Japanese font (same rule as plotting.font_css())."""
+    return (
+        "@font-face { font-family: 'IPAexGothic'; "
+        f"src: url('{font_path().as_uri()}') format('truetype'); }}"
+        # pandas' Styler gives every cell an id; as PDF anchors they would cost thousands of
+        # named destinations per handout (slow to write and to merge) and serve no link.
+        ' table, table * { -weasy-anchor: ""; }'
+    )
 
 
 @functools.cache
@@ -206,20 +325,29 @@ def _overlay(total: int) -> bytes:
     return _render(html).write_pdf()
 
 
+def _stamp(writer, *, first: int, total: int, skip: int = 0) -> None:
+    """Merge "n / total" overlays onto ``writer``'s pages from index ``skip`` on."""
+    from pypdf import PdfReader
+
+    count = len(writer.pages) - skip
+    if count <= 0:
+        return
+    overlay = PdfReader(io.BytesIO(_overlay(total)))
+    for i in range(count):
+        writer.pages[skip + i].merge_page(overlay.pages[first - 1 + i])
+
+
 def stamp_page_numbers(pdf: bytes, *, first: int = 1, total: int | None = None,
                        skip: int = 0) -> bytes:
     """Stamp page numbers onto ``pdf``: page ``skip + i`` gets "first+i / total"."""
     from pypdf import PdfReader, PdfWriter
 
-    reader = PdfReader(io.BytesIO(pdf))
-    writer = PdfWriter(clone_from=reader)
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
     count = len(writer.pages) - skip
     if count <= 0:
         return pdf
-    total = total if total is not None else first + count - 1
-    overlay = PdfReader(io.BytesIO(_overlay(total)))
-    for i in range(count):
-        writer.pages[skip + i].merge_page(overlay.pages[first - 1 + i])
+    _stamp(writer, first=first, total=total if total is not None else first + count - 1,
+           skip=skip)
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
@@ -278,9 +406,8 @@ def combine_pdfs(parts: list[RenderedPdf], path: str | Path, *, client_name: str
         titled = any(h.level == 1 and h.page == 0 for h in part.headings)
         # the part's own headings become the outline; add its title only when it has no <h1>
         writer.append(PdfReader(io.BytesIO(data)), outline_item=None if titled else part.title)
-    buf = io.BytesIO()
-    writer.write(buf)
     total = len(writer.pages)
-    data = stamp_page_numbers(buf.getvalue(), first=2, total=total, skip=1)
-    Path(path).write_bytes(data)
+    _stamp(writer, first=2, total=total, skip=1)
+    with open(path, "wb") as f:
+        writer.write(f)
     return total

@@ -149,6 +149,22 @@ def _prewarm() -> None:
     frame.to_html()
 
 
+def _restore_lazy_api() -> None:
+    """Undo what importing submodules did to gyomu's lazy public API.
+
+    Importing ``gyomu.autocode`` binds the *module* to ``gyomu.autocode``, hiding the
+    function of the same name that ``gyomu.__getattr__`` would return. A fresh kernel that
+    has not imported the submodule sees the function, so the forked kernels must too.
+    """
+    import types
+
+    pkg = sys.modules.get("gyomu")
+    for name in getattr(pkg, "_LAZY", {}):
+        value = pkg.__dict__.get(name)
+        if isinstance(value, types.ModuleType) and hasattr(value, name):
+            setattr(pkg, name, getattr(value, name))
+
+
 def zygote_main(modules: list[str] | None = None) -> None:
     """The zygote's loop: import, then fork one kernel per JSON request line on stdin."""
     os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
@@ -163,6 +179,7 @@ def zygote_main(modules: list[str] | None = None) -> None:
         _prewarm()
     except Exception:  # noqa: BLE001 - only a speed-up
         failed.append("prewarm")
+    _restore_lazy_api()
     if threading.active_count() > 1:  # forking a threaded process is unsafe: say so
         failed.append(f"threads:{threading.active_count()}")
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # children are reaped automatically

@@ -269,7 +269,7 @@ def _export_notebook(nb, stem: str, folder: Path, footer_name: str):
     title = export.notebook_title(nb, stem)
     body = export.notebook_body(nb)
     (folder / f"{stem}.html").write_text(export.page_html(body, title=title), encoding="utf-8")
-    printable = export.page_html(body, title=title, footer=f"{footer_name} ｜ {title}",
+    printable = export.page_html(export.fit_tables(body), title=title, footer=f"{footer_name} ｜ {title}",
                                  print_css=True, font_css=export._font_face())
     return export.html_to_pdf(printable, folder / f"{stem}.pdf", title=title)
 
