@@ -453,7 +453,7 @@ CASES: tuple[BadCase, ...] = (
     BadCase("missing-csv", "tasks.csv がない", _remove("tasks.csv"),
             (Expect("tasks.csv", ..., ..., ..., ("tasks.csv",)),), fmt="csv"),
     BadCase("csv-tab-separated", "タブ区切りで保存した members.csv", _resave_csv("members.csv", sep="\t"),
-            (Expect("members.csv", ..., ..., ..., ("見出し",)),), fmt="csv"),
+            (Expect("members.csv", ..., ..., ..., ("タブ区切り", "CSV UTF-8")),), fmt="csv"),
     BadCase("csv-utf16", "UTF-16 で保存した members.csv", _reencode_csv("members.csv", "utf-16"),
             (Expect("members.csv", ..., ..., ..., ("文字コード", "UTF-8")),), fmt="csv"),
     BadCase("csv-undecodable-bytes", "Shift_JIS に読めないバイト列が混じった tasks.csv",
