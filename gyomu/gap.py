@@ -236,3 +236,12 @@ def kpi_display(table: pd.DataFrame, value_columns: list[str] | tuple[str, ...] 
     for col in [c for c in out.columns if str(c).startswith("achieved")]:
         out[col] = out[col].map(lambda a: "" if a is None or a != a else ("達成" if a else "未達"))
     return out.drop(columns="kpi").astype({c: object for c in value_columns})
+
+
+def maturity_display(table: pd.DataFrame) -> pd.DataFrame:
+    """``maturity_gaps`` for people: scores as integers and 達成 / 未達."""
+    out = table.copy()
+    for col in ("current", "target", "gap"):
+        out[col] = out[col].round().astype(int)
+    out["achieved"] = out["achieved"].map({True: "達成", False: "未達"})
+    return out

@@ -375,16 +375,23 @@ def formulation_markdown(params: ReallocationParams | None = None) -> str:
     return "\n".join(lines)
 
 
+#: Role shown for a member who does not cover the task (before or after).
+NO_ROLE = "(担当なし)"
+
+
 def changed_assignments(result: Reallocation, min_change: float = 0.05) -> pd.DataFrame:
     """The rows of the proposal that change: hours moved by at least ``min_change`` or a new role,
-    largest change first."""
+    largest change first. A member without the task shows the role ``(担当なし)``."""
     a = result.assignment
     if a.empty:
         return a
     role_changed = a["role_before"].astype(object).fillna("") != a["role_after"].astype(object).fillna("")
     out = a[(a["change"].abs() >= min_change) | role_changed]
-    return out.assign(_abs=out["change"].abs()).sort_values(["_abs", "member_id"], ascending=[False, True]).drop(
+    out = out.assign(_abs=out["change"].abs()).sort_values(["_abs", "member_id"], ascending=[False, True]).drop(
         columns="_abs").reset_index(drop=True)
+    for col in ("role_before", "role_after"):
+        out[col] = out[col].astype(object).where(out[col].notna(), NO_ROLE)
+    return out
 
 
 def reallocation_summary(result: Reallocation, comparison: pd.DataFrame | None = None) -> str:
@@ -398,7 +405,7 @@ def reallocation_summary(result: Reallocation, comparison: pd.DataFrame | None =
     if len(over):
         text += ("稼働上限を超えていた" + "、".join(over["name"].astype(str)) + "の工数は上限内に収まります。")
     changed = changed_assignments(result)
-    new_cover = changed[changed["role_before"].isna() & changed["role_after"].notna()]
+    new_cover = changed[(changed["role_before"] == NO_ROLE) & (changed["role_after"] != NO_ROLE)]
     if len(new_cover):
         text += f"新たに{len(new_cover)}件の業務で担当を追加し、どの業務も{result.params.min_coverers}人以上でカバーします。"
     if comparison is not None and len(comparison):

@@ -18,6 +18,8 @@ labels.register(
         "wave": "調査回",
         "status": "状態",
         "change_pct": "増減率",
+        "hours_previous": "前回の工数",
+        "hours_latest": "今回の工数",
         "members_before": "前回の担当人数",
         "members_after": "今回の担当人数",
         "previous": "前回",
@@ -75,13 +77,13 @@ def wave_comparison(client: Client, previous: str | None = None) -> pd.DataFrame
 def task_changes(client: Client, previous: str | None = None, top: int | None = 10) -> pd.DataFrame:
     """Tasks whose monthly hours changed most since the previous round (matched by 業務ID).
 
-    Columns: task_id, task, category, hours_before, hours_after, change, change_pct (NaN for
+    Columns: task_id, task, category, hours_previous, hours_latest, change, change_pct (NaN for
     new tasks), members_before, members_after (members with hours > 0), status (新規 /
     廃止・未回答 / 増加 / 減少 / 変化なし). Ordered by the size of the change, largest first;
     ``top`` rows (None: all). Empty without history.
     """
     rounds = dict(waves(client))
-    cols = ["task_id", "task", "category", "hours_before", "hours_after", "change", "change_pct",
+    cols = ["task_id", "task", "category", "hours_previous", "hours_latest", "change", "change_pct",
             "members_before", "members_after", "status"]
     if len(rounds) < 2:
         return pd.DataFrame(columns=cols)
@@ -101,10 +103,10 @@ def task_changes(client: Client, previous: str | None = None, top: int | None = 
     out = pd.DataFrame({"task_id": ids})
     out["task"] = out["task_id"].map(names["task"])
     out["category"] = out["task_id"].map(names["category"])
-    out["hours_before"] = out["task_id"].map(before["hours"]).fillna(0.0).astype(float)
-    out["hours_after"] = out["task_id"].map(after["hours"]).fillna(0.0).astype(float)
-    out["change"] = out["hours_after"] - out["hours_before"]
-    out["change_pct"] = out["change"] / out["hours_before"].where(out["hours_before"] > 0)
+    out["hours_previous"] = out["task_id"].map(before["hours"]).fillna(0.0).astype(float)
+    out["hours_latest"] = out["task_id"].map(after["hours"]).fillna(0.0).astype(float)
+    out["change"] = out["hours_latest"] - out["hours_previous"]
+    out["change_pct"] = out["change"] / out["hours_previous"].where(out["hours_previous"] > 0)
     out["members_before"] = out["task_id"].map(before["members"]).fillna(0).astype(int)
     out["members_after"] = out["task_id"].map(after["members"]).fillna(0).astype(int)
     old_ids = set(old.tasks["task_id"].astype(str))

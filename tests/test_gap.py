@@ -68,6 +68,10 @@ def test_maturity_gaps_ranked_largest_first():
     assert table["rank"].tolist() == [1, 2, 3]
     assert table["achieved"].tolist() == [False, False, True]
     assert maturity_gaps(client(with_vision=False)).empty
+    from gyomu.gap import maturity_display
+
+    shown = maturity_display(table)
+    assert shown["current"].tolist() == [1, 2, 3] and shown["achieved"].tolist() == ["未達", "未達", "達成"]
 
 
 def test_summary_and_format():

@@ -170,6 +170,7 @@ def test_changed_assignments_and_summary():
     changed = changed_assignments(result)
     assert changed["change"].abs().iloc[0] == pytest.approx(80.0)  # D hands over T1
     assert (changed["change"].abs().diff().dropna() <= 1e-9).all()  # largest first
+    assert "(担当なし)" in set(changed["role_before"]) | set(changed["role_after"])
     versus = kpi_comparison(c, result.client, names=("current", "proposal"))
     text = reallocation_summary(result, versus)
     assert "山本" in text and "上限内" in text  # D was over capacity
