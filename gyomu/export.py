@@ -68,8 +68,30 @@ def _css(name: str) -> str:
 @functools.cache
 def _exporter():
     from nbconvert import HTMLExporter
+    from nbconvert.exporters.templateexporter import TemplateExporter
 
-    return HTMLExporter(
+    class HandoutExporter(HTMLExporter):
+        """nbconvert's HTML exporter without its final BeautifulSoup pass (alt texts and
+        tabindex for JupyterLab's screen readers), which costs most of the conversion of a
+        notebook full of tables and is of no use in a handout."""
+
+        def from_notebook_node(self, nb, resources=None, **kw):
+            try:
+                from nbconvert.filters.highlight import Highlight2HTML
+                from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
+
+                lang = nb.metadata.get("language_info", {})
+                lexer = lang.get("pygments_lexer", lang.get("name", None))
+                resources = self._init_resources(resources)
+                self.register_filter("highlight_code", self.filters.get(
+                    "highlight_code", Highlight2HTML(pygments_lexer=lexer, parent=self)))
+                self.register_filter("filter_data_type", WidgetsDataTypeFilter(
+                    notebook_metadata=self._nb_metadata, parent=self, resources=resources))
+            except (ImportError, AttributeError):  # another nbconvert: take the long way
+                return super().from_notebook_node(nb, resources, **kw)
+            return TemplateExporter.from_notebook_node(self, nb, resources, **kw)
+
+    return HandoutExporter(
         template_name="basic", exclude_input=True, exclude_input_prompt=True,
         exclude_output_prompt=True, anchor_link_text="",
     )
@@ -115,10 +137,25 @@ def notebook_title(nb: nbformat.NotebookNode, default: str = "") -> str:
     return default
 
 
+_ANCHOR_LINK = re.compile(r'<a class="anchor-link"[^>]*?(/>|>\s*</a>)')
+_CHARREF = re.compile(r"&#(x[0-9a-fA-F]+|\d+);")
+
+
+def _char(m: re.Match) -> str:
+    code = m.group(1)
+    n = int(code[1:], 16) if code[0] in "xX" else int(code)
+    return chr(n) if n > 127 else m.group(0)  # non-ASCII has no markup meaning
+
+
 def notebook_body(nb: nbformat.NotebookNode) -> str:
-    """The inner HTML of a cleaned notebook (nbconvert's ``basic`` template, in-process)."""
+    """The inner HTML of a cleaned notebook (nbconvert's ``basic`` template, in-process).
+
+    Headings' anchor links are dropped and their non-ASCII character references written as
+    characters (nbconvert serialises headings through ElementTree), so the HTML reads — and
+    searches — as plain Japanese.
+    """
     body, _ = _exporter().from_notebook_node(clean_notebook(nb))
-    return body
+    return _CHARREF.sub(_char, _ANCHOR_LINK.sub("", body))
 
 
 _TABLE = re.compile(r"(<table\b[^>]*>)(\s*<caption\b.*?</caption>)?(.*?</table>)", re.S | re.I)
