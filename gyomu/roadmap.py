@@ -140,3 +140,12 @@ def roadmap_summary(roadmap: pd.DataFrame) -> str:
     if missing:
         text += f"開始・終了が未定の施策が{missing}件あります。"
     return text
+
+
+def roadmap_display(roadmap: pd.DataFrame) -> pd.DataFrame:
+    """``roadmap_table`` for people: months as 2027年1月, 未定 where a date is missing."""
+    out = roadmap.copy()
+    for col in ("start", "end"):
+        out[col] = [f"{p.year}年{p.month}月" if pd.notna(p) else "未定" for p in out[col]]
+    out["months"] = out["months"].astype(object).where(out["months"].notna(), "")
+    return out

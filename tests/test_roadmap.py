@@ -52,3 +52,14 @@ def test_no_vision_gives_empty_roadmap():
     table = roadmap_table(client(with_vision=False))
     assert table.empty
     assert "measures" in roadmap_summary(table)
+
+
+def test_display_names_months_and_missing_dates():
+    from gyomu.roadmap import roadmap_display
+
+    measures = [Measure("a", "廃止", 1.0, tasks=["T1"], start=pd.Period("2027-03", "M"),
+                        end=pd.Period("2028-01", "M")), Measure("b", "廃止", 1.0, tasks=["T2"])]
+    shown = roadmap_display(roadmap_table(measures))
+    assert shown["start"].tolist() == ["2027年3月", "未定"]
+    assert shown["end"].tolist() == ["2028年1月", "未定"]
+    assert shown["months"].tolist() == [11, ""]
