@@ -330,39 +330,42 @@ def reallocate(client: Client, params: ReallocationParams | None = None, **kwarg
 
 
 def formulation_markdown(params: ReallocationParams | None = None) -> str:
-    """The model's objective and constraints in Japanese Markdown, with the parameter values."""
+    """The model's objective and constraints in Japanese Markdown, with the parameter values.
+
+    Plain text with symbols the report font has (Σ ≦ ≧ ×, no LaTeX), so HTML and PDF show it as is.
+    """
     p = params or ReallocationParams()
     easy = f"難易度{p.easy_max_difficulty}以下"
     lines = [
         "**業務分掌案の最適化モデル**(混合整数計画、scipy.optimize.milp / HiGHS)",
         "",
-        "記号: $m$ = メンバー、$t$ = 工数のある業務、$H_t$ = 業務 $t$ の月間工数(施策後)、"
-        "$x^0_{mt}$ = 現在の担当工数、$C_m$ = 月間所定時間。",
+        "記号: m = メンバー、t = 工数のある業務、H(t) = 業務 t の月間工数(施策後)、Σ[m] = 全メンバーの合計、Σ[t] = 全業務の合計、"
+        "x0(m,t) = 現在の担当工数、C(m) = 月間所定時間。",
         "",
-        "決める値: $x_{mt}$ = メンバー $m$ が業務 $t$ に充てる時間(連続)、"
-        "$y_{mt}$ = メンバー $m$ が業務 $t$ をカバーするか(0/1)。",
+        "決める値: x(m,t) = メンバー m が業務 t に充てる時間(連続値)、"
+        "y(m,t) = メンバー m が業務 t をカバーするか(0 か 1)。",
         "",
-        "**目的関数**(小さいほど良い):",
+        "**目的関数**(次の合計を最小にする):",
         "",
-        "- 現在の担当からの変更量 $\\sum |x_{mt} - x^0_{mt}|$(移管工数の2倍)",
+        "- 現在の担当からの変更量 Σ |x(m,t) − x0(m,t)|(移管する工数の2倍)",
         f"- 上位等級が{easy}の業務に充てる時間 × {p.easy_penalty:g}"
         + ("(今回は制約として禁止)" if p.forbid_easy_upper else ""),
         f"- 新たにカバー担当になる組み合わせの数 × {p.cover_cost:g}(育成・引き継ぎの手間)",
         "",
         "**制約**:",
         "",
-        "1. 業務量の保存: 各業務の工数の合計は施策後の工数 $H_t$ のまま($\\sum_m x_{mt} = H_t$)",
+        "1. 業務量の保存: 各業務の工数の合計は施策後の工数のまま(Σ[m] x(m,t) = H(t))",
         f"2. 稼働上限: 各メンバーの合計時間は所定時間の {p.utilization_cap:.0%} 以内"
-        f"($\\sum_t x_{{mt}} \\le {p.utilization_cap:g}\\,C_m$)",
-        "3. カバーしない業務には時間を付けない($x_{mt} \\le H_t\\,y_{mt}$)",
+        f"(Σ[t] x(m,t) ≦ {p.utilization_cap:g} × C(m))",
+        "3. カバーしない業務には時間を付けない(x(m,t) ≦ H(t) × y(m,t))",
         (
-            f"4. カバー担当者は業務の {p.min_share:.0%} 以上を実際に担う($x_{{mt}} \\ge {p.min_share:g}\\,H_t\\,y_{{mt}}$。"
+            f"4. カバー担当者は業務の {p.min_share:.0%} 以上を実際に担う(x(m,t) ≧ {p.min_share:g} × H(t) × y(m,t)。"
             "手を動かさないバックアップは技能が維持できないため)"
             if p.min_share > 0
             else "4. カバー担当者の最低工数は設けない(工数0のカバー担当は「対応可」として扱う)"
         ),
         f"5. 複数担当: 工数のある業務はすべて {p.min_coverers} 人以上がカバーする"
-        f"($\\sum_m y_{{mt}} \\ge {p.min_coverers}$)",
+        f"(Σ[m] y(m,t) ≧ {p.min_coverers})",
     ]
     if p.forbid_easy_upper:
         lines.append(f"6. 上位等級(等級順の上半分)のメンバーには{easy}の業務を割り当てない")
@@ -370,7 +373,7 @@ def formulation_markdown(params: ReallocationParams | None = None) -> str:
         "",
         "上位等級は等級順の上半分(等級数が奇数のときは真ん中の等級を含まない)です。"
         "解がないときは、制約のグループを1つずつ外して解き直し、どの制約が満たせないかを示します。"
-        f"計算時間の上限は {p.time_limit:g} 秒です。",
+        f"計算時間の上限は {p.time_limit:g} 秒、許容する最適性ギャップは {p.mip_gap:.0%} です。",
     ]
     return "\n".join(lines)
 

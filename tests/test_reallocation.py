@@ -177,3 +177,16 @@ def test_changed_assignments_and_summary():
     assert "属人化業務比率" in text
     bad = reallocate(c, utilization_cap=0.3)
     assert reallocation_summary(bad) == bad.message
+
+
+def test_formulation_uses_only_glyphs_of_the_report_font():
+    from fontTools.ttLib import TTFont
+
+    from gyomu.plotting import FONT_PATH
+
+    cmap = TTFont(str(FONT_PATH)).getBestCmap()
+    for params in (ReallocationParams(), ReallocationParams(forbid_easy_upper=True, min_share=0.0)):
+        text = formulation_markdown(params)
+        assert "$" not in text and "\\" not in text  # no LaTeX: the PDF export shows text as is
+        missing = {c for c in text if c != "\n" and ord(c) not in cmap}
+        assert not missing, missing
