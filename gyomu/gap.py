@@ -245,3 +245,52 @@ def maturity_display(table: pd.DataFrame) -> pd.DataFrame:
         out[col] = out[col].round().astype(int)
     out["achieved"] = out["achieved"].map({True: "達成", False: "未達"})
     return out
+
+
+#: Interview codes (default codebook) that speak to each KPI, for the qualitative evidence of a gap.
+GAP_EVIDENCE_CODES: dict[str, tuple[str, ...]] = {
+    "total_hours": ("業務過多",),
+    "fte": ("業務過多",),
+    "strategic_share": ("戦略的取組の不足", "業務過多", "期待される役割"),
+    "routine_share": ("集約・標準化", "業務過多"),
+    "adhoc_share": ("業務過多", "他部門連携"),
+    "remote_share": ("働き方", "IT・DX"),
+    "outsourceable_share": ("集約・標準化",),
+    "person_dependent_share": ("属人化", "情報共有不足", "人材育成"),
+    "undocumented_dependent_share": ("属人化", "集約・標準化"),
+    "delegable_share": ("人材育成", "期待される役割"),
+    "max_utilization": ("業務過多", "離職・定着"),
+    "overloaded_members": ("業務過多", "離職・定着"),
+    "truck_factor": ("属人化", "人材育成"),
+}
+
+labels.register({"evidence": "インタビューでの言及", "quote": "代表的な発言"})
+
+
+def gap_evidence(
+    gaps: pd.DataFrame, issues: pd.DataFrame, mapping: Mapping[str, tuple[str, ...]] | None = None
+) -> pd.DataFrame:
+    """The open gaps of a :func:`gap_table` with the interview issues that speak to them.
+
+    ``issues`` is ``gyomu.interview_analysis.issue_list(client)`` (code, interviewees, quote).
+    One row per target not yet achieved: label, current, target (as text), evidence
+    (e.g. ``属人化(7人)・人材育成(3人)``, the related codes that interviewees raised, most
+    raised first) and quote (the first quote of the most raised related code; empty when none).
+    """
+    mapping = GAP_EVIDENCE_CODES if mapping is None else mapping
+    raised = issues.set_index("code") if len(issues) else pd.DataFrame(columns=["interviewees", "quote"])
+    rows = []
+    for _, g in gaps[~gaps["achieved"].astype(bool)].iterrows():
+        codes = [c for c in mapping.get(g["kpi"], ()) if c in raised.index]
+        codes.sort(key=lambda c: -int(raised.loc[c, "interviewees"]))
+        quote = ""
+        if codes and isinstance(raised.loc[codes[0], "quote"], str):
+            quote = raised.loc[codes[0], "quote"].split(" / ")[0]
+        rows.append({
+            "label": g["label"],
+            "current": format_kpi(g["kpi"], g["current"]),
+            "target": format_kpi(g["kpi"], g["target"]),
+            "evidence": "・".join(f"{c}({int(raised.loc[c, 'interviewees'])}人)" for c in codes),
+            "quote": quote,
+        })
+    return pd.DataFrame(rows, columns=["label", "current", "target", "evidence", "quote"])

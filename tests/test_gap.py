@@ -111,3 +111,26 @@ def test_kpi_display_formats_by_kpi():
     assert shown.loc["戦略業務比率", "direction"] == "以上を目指す"
     assert shown.loc["属人化業務比率", "achieved"] == "達成"
     assert shown.loc["総工数(時間/月)", "gap"] == "+50.0時間/月"
+
+
+def test_gap_evidence_links_open_gaps_to_interview_codes():
+    import pandas as pd
+
+    from gyomu.gap import gap_evidence
+
+    issues = pd.DataFrame({
+        "code": ["業務過多", "属人化", "戦略的取組の不足"],
+        "interviewees": [2, 5, 3],
+        "quote": ["「手が回らない」 / 「残業続き」", "「あの人しか分からない」", None],
+    })
+    table = gap_evidence(gyomu.gap_table(client()), issues)
+    # open gaps: strategic_share (0.25 < 0.30) and total_hours (200 > 150); person-dependency is met
+    assert table["label"].tolist() == ["戦略業務比率", "総工数(時間/月)"]
+    strategic = table.iloc[0]
+    assert strategic["evidence"] == "戦略的取組の不足(3人)・業務過多(2人)"
+    assert strategic["quote"] == ""  # the most raised related code has no quote
+    assert table.iloc[1]["evidence"] == "業務過多(2人)"
+    assert table.iloc[1]["quote"] == "「手が回らない」"
+    assert table.iloc[0]["current"] == "25.0%"
+    empty = gap_evidence(gyomu.gap_table(client()), issues.iloc[0:0])
+    assert empty["evidence"].tolist() == ["", ""]
