@@ -168,7 +168,8 @@ def apply_measure(
     ``checked=True`` skips validating the measure (the caller has done it).
     """
     task_ids = _selected(client, measure) if checked else measure_tasks(client, measure)
-    hours = client.hours.copy()
+    hours = client.hours
+    hours = hours.copy() if hours.index.is_unique else hours.reset_index(drop=True)
     on = hours["task_id"].astype(str).isin(task_ids)
     selected = float(hours.loc[on, "hours"].sum())
     share = float(measure.reduction)

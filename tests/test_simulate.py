@@ -193,3 +193,14 @@ def test_widget_recomputes_the_future_state():
     sliders[1].value = 1.0
     assert "月90.0時間" in result.value
     assert dataclasses.asdict(base[0])["reduction"] == 0.5
+
+
+def test_duplicate_index_labels_do_not_spread_the_handoff():
+    from gyomu.consolidation import handoff_hours
+
+    c = client()
+    c.hours.index = [0, 0, 1, 1, 2, 2]  # e.g. frames concatenated without ignore_index
+    extra = float(handoff_hours(c, ["T1"])["T1"])
+    future = gyomu.simulate(c, [Measure("m", "集約", 0.0, tasks=["T1"])])
+    assert future.hours["hours"].sum() == pytest.approx(200.0 + extra)
+    assert hours_of(future, "B", "T1") == pytest.approx(20.0)
