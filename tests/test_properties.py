@@ -13,12 +13,16 @@ hours) and built with ``gyomu.make_client``. The properties:
 6. the KPIs do not depend on the order of the rows;
 7. simulate() with no measures changes nothing;
 8. a measure that removes nothing (reduction 0) changes no hours, and no measure makes the
-   total grow or any hours negative (except 集約, which adds hand-off hours).
+   total grow or any hours negative (except 集約, which adds hand-off hours);
+9. every table and interpretation sentence of the workload and gap notebooks can be written
+   (Japanese, no 'nan') for every valid survey with a vision, even one whose hours are all 0.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import math
+import re
 import tempfile
 from pathlib import Path
 
@@ -26,19 +30,20 @@ import numpy as np
 import pandas as pd
 import pytest
 import yaml
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 import gyomu
 from gyomu import schema
-from gyomu.client import Measure
+from gyomu.client import Measure, Target, Vision
 from gyomu.kpi import kpis, truck_factor
 from gyomu.simulate import simulate
 from gyomu.synthetic import write_client_folder
 from gyomu.template import write_survey
 from gyomu.workload import hours_by_category, hours_by_grade, hours_by_member
 
-PROPERTIES = 9
+PROPERTIES = 10
+JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
 CATEGORIES = ("庶務", "施設管理", "契約・購買", "人事労務", "総務企画")
 PURPOSES = ("戦略", "改善", "運用", "管理")
 FAMILY = "青井上江岡木久佐田中野原松宮森山"
@@ -290,6 +295,95 @@ def test_a_measure_never_adds_hours_and_removing_nothing_changes_nothing(survey,
     for key, value in kpis(future).items():
         if key.endswith("_share"):
             assert 0.0 <= value <= 1.0 + 1e-12, (key, value)
+
+
+# ----------------------------------------------------------------------------- notebook sentences
+
+
+@st.composite
+def visions(draw, task_ids: list[str], categories: list[str]) -> Vision:
+    """A vision.yml: some KPI targets, one maturity row and one or two measures."""
+    keys = draw(st.lists(st.sampled_from([k for k in schema.KPI_KEYS if k.endswith("_share")]),
+                         max_size=4, unique=True))
+    targets = {k: Target(kpi=k, target=draw(st.integers(0, 10)) / 10, direction=schema.kpi_direction(k))
+               for k in keys}
+    measures = []
+    for i in range(draw(st.integers(1, 2))):
+        by_category = draw(st.booleans())
+        measures.append(Measure(
+            name=f"施策{i + 1}", action=draw(st.sampled_from(schema.ACTIONS)),
+            reduction=draw(st.sampled_from([0.0, 0.3, 1.0])),
+            tasks=None if by_category else draw(st.lists(st.sampled_from(task_ids), min_size=1, unique=True)),
+            category=draw(st.sampled_from(categories)) if by_category else None,
+            start=pd.Period("2027-01", "M"), end=pd.Period("2027-03", "M"), owner="総務課長"))
+    maturity = pd.DataFrame({"dimension": ["業務標準化"], "current": [2], "target": [4]}).astype(
+        {"current": "Int64", "target": "Int64"})
+    return Vision(targets=targets, maturity=maturity, measures=measures)
+
+
+@settings(SLOW_SETTINGS, phases=[Phase.explicit, Phase.generate])  # shrinking here takes minutes
+@given(surveys(), st.booleans(), st.data())
+def test_every_table_and_sentence_of_the_notebooks_can_be_written(survey, all_zero, data):
+    """What notebooks 02 and 03 compute (tables and interpretation sentences) never fails on a
+    valid survey, including one whose hours are all 0 (drawn half of the time)."""
+    if all_zero:
+        hours = survey["hours"].copy()
+        hours["hours"] = hours["hours"].where(hours["hours"].isna(), 0.0)
+        hours["times_per_month"] = hours["times_per_month"].where(hours["times_per_month"].isna(), 0.0)
+        survey = {**survey, "hours": hours}
+    from gyomu import consolidation, gap, kpi, roadmap, waves
+    from gyomu import workload as w
+    from gyomu.simulate import (
+        effects_summary,
+        effects_table,
+        freed_by_member,
+        hours_freed,
+        kpi_comparison,
+        measure_effects,
+        run_measures,
+        strategic_potential,
+    )
+
+    plain = client_of(survey)
+    vision = data.draw(visions(list(survey["tasks"]["task_id"]), sorted(set(survey["tasks"]["category"]))))
+    client = dataclasses.replace(plain, vision=vision)
+    sentences = []
+    tables = w.all_tables(client)
+    values = kpis(client)
+    sentences += [
+        kpi.describe_kpis(values, n_members=len(client.members)),
+        w.describe_hours_by_grade(tables["hours_by_grade"]),
+        w.describe_mix(tables["hours_by_category"], tables["hours_by_purpose"], tables["hours_by_kind"]),
+        w.describe_utilization(tables["utilization"]),
+        w.describe_pareto(tables["pareto"]),
+        w.describe_spread(tables["task_spread"]),
+        w.describe_person_dependency(tables["person_dependent_tasks"], values["total_hours"]),
+        w.describe_resignation_risk(tables["resignation_risk"]),
+        kpi.describe_truck_factor(kpi.truck_factor_order(client)),
+        w.describe_delegation(tables["delegation"]),
+        w.describe_potential(tables["potential_by_category"]),
+    ]
+    assessment = consolidation.assess_consolidation(client)
+    consolidation.consolidation_scenarios(assessment)
+    sentences.append(consolidation.describe_consolidation(assessment))
+    gaps = gap.gap_table(client)
+    gap.kpi_display(gaps)
+    if len(gaps):
+        sentences.append(gap.gap_summary(gaps))
+    gap.maturity_gaps(client)
+    steps = run_measures(client, vision.measures)
+    future = steps[-1].client if steps else client
+    freed = hours_freed(client, steps=steps)
+    comparison = kpi_comparison(client, future)
+    sentences.append(effects_summary(freed, comparison))
+    effects_table(measure_effects(client, steps=steps), formatted=True)
+    freed_by_member(client, future)
+    strategic_potential(client, future)
+    plan = roadmap.roadmap_table(vision.measures, freed=freed if len(freed) else None)
+    sentences += [roadmap.roadmap_summary(plan), waves.wave_summary(client)]
+    for text in sentences:
+        assert isinstance(text, str) and JAPANESE.search(text), text
+        assert "nan" not in text.lower() and "inf" not in text.lower(), text
 
 
 def test_the_properties_are_counted():
