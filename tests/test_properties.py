@@ -15,7 +15,8 @@ hours) and built with ``gyomu.make_client``. The properties:
 8. a measure that removes nothing (reduction 0) changes no hours, and no measure makes the
    total grow or any hours negative (except 集約, which adds hand-off hours);
 9. every table and interpretation sentence of the workload and gap notebooks can be written
-   (Japanese, no 'nan') for every valid survey with a vision, even one whose hours are all 0.
+   (Japanese, no 'nan') for every valid survey with a vision, even one whose hours are all 0;
+10. the same for the interview notebook, for any handful of transcripts (or none).
 """
 
 from __future__ import annotations
@@ -42,7 +43,7 @@ from gyomu.synthetic import write_client_folder
 from gyomu.template import write_survey
 from gyomu.workload import hours_by_category, hours_by_grade, hours_by_member
 
-PROPERTIES = 10
+PROPERTIES = 11
 JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
 CATEGORIES = ("庶務", "施設管理", "契約・購買", "人事労務", "総務企画")
 PURPOSES = ("戦略", "改善", "運用", "管理")
@@ -384,6 +385,64 @@ def test_every_table_and_sentence_of_the_notebooks_can_be_written(survey, all_ze
     for text in sentences:
         assert isinstance(text, str) and JAPANESE.search(text), text
         assert "nan" not in text.lower() and "inf" not in text.lower(), text
+
+
+SENTENCES = ["目の前の業務に追われていて、改善に手が回りません。", "設備点検の段取りは担当者しか知りません。",
+             "特に困っていることはありません。", "残業が続いていて時間がないです。", "マニュアルがなく属人化しています。",
+             "総務には経営の相談相手になってほしい。", "はい。", "請求書の処理が月末に集中します。"]
+ROLES = ["経営", "組織長", "総務メンバー", "他部署"]
+
+
+@st.composite
+def interview_files(draw) -> dict[str, str]:
+    """0-4 interview transcripts (file name -> text), with or without front matter and turns."""
+    files = {}
+    for i in range(draw(st.integers(0, 4))):
+        lines = []
+        if draw(st.booleans()):
+            lines += ["---", f"id: I{i + 1:02d}", f"respondent: 回答者{i + 1}",
+                      f"role: {draw(st.sampled_from(ROLES))}", "date: 2026-10-01", "---"]
+        turns = draw(st.lists(st.sampled_from(SENTENCES), min_size=1, max_size=5))
+        if draw(st.booleans()):
+            for n, text in enumerate(turns):
+                lines.append(f"{'Q' if n % 2 == 0 else 'A'}: {text}")
+        else:
+            lines += [x for text in turns for x in (text, "")]
+        files[f"I{i + 1:02d}.md"] = "\n".join(lines) + "\n"
+    return files
+
+
+@SLOW_SETTINGS
+@given(surveys(max_members=3, max_tasks=3), interview_files())
+def test_every_table_and_sentence_of_the_interview_notebook_can_be_written(survey, files):
+    """What notebook 01 computes from interviews never fails: none, without turns, without hits."""
+    from gyomu import interview_analysis as ia
+    from gyomu.codebook import default_codebook
+    from gyomu.interviews import read_interviews
+
+    with tempfile.TemporaryDirectory() as tmp:
+        for name, text in files.items():
+            (Path(tmp) / name).write_text(text, encoding="utf-8")
+        interviews, segments, problems = read_interviews(Path(tmp))
+    assert not [p for p in problems if p.level == "error"], problems
+    client = dataclasses.replace(client_of(survey), interviews=interviews, segments=segments,
+                                 codebook=default_codebook())
+    auto = gyomu.autocode(client)
+    coded = ia.coded_segments(client, auto=auto)
+    codes = list(client.codebook["code"])
+    people = ia.interviewees(client)
+    freq = ia.code_frequency_by_role(coded, codes=codes)
+    ia.code_frequency_by_role(coded, unit="interviewees", codes=codes)
+    co = ia.cooccurrence(coded, codes)
+    issues = ia.issue_list(client, coded)
+    ia.quotes(coded, n=2)
+    profiles = ia.interviewee_profiles(coded, client)
+    sentences = [ia.describe_interviewees(people), ia.describe_frequency(freq), ia.describe_cooccurrence(co),
+                 ia.describe_issues(issues, len(client.interviews)), ia.describe_profiles(profiles, client)]
+    assert len(people) == len(files)
+    for text in sentences:
+        assert isinstance(text, str) and JAPANESE.search(text), text
+        assert "nan" not in text.lower(), text
 
 
 def test_the_properties_are_counted():
