@@ -78,6 +78,38 @@ KERNEL_ARGS = ("--InlineBackend.figure_formats=retina",)
 FORK_SUPPORTED = hasattr(os, "fork") and hasattr(os, "pidfd_open") and sys.platform == "linux"
 
 
+def notebook_imports(paths) -> list[str]:
+    """The modules the code cells of these notebooks import (``import x``, ``from x import
+    y``; ``x.y`` too when it is a module), in first-seen order — for the zygote to preload."""
+    import ast
+
+    import nbformat
+
+    found: dict[str, None] = {}
+    for path in paths:
+        try:
+            nb = nbformat.read(str(path), as_version=4)
+        except Exception:  # noqa: BLE001 - an unreadable notebook fails later, clearly
+            continue
+        for cell in nb.cells:
+            if cell.cell_type != "code":
+                continue
+            source = "\n".join(line for line in cell.source.splitlines()
+                               if not line.lstrip().startswith(("%", "!")))
+            try:
+                tree = ast.parse(source)
+            except SyntaxError:
+                continue
+            for node in ast.walk(tree):
+                if isinstance(node, ast.Import):
+                    found.update((a.name, None) for a in node.names)
+                elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                    found[node.module] = None
+                    found.update((f"{node.module}.{a.name}", None) for a in node.names
+                                 if a.name != "*")
+    return list(found)
+
+
 # --------------------------------------------------------------------------- zygote side
 
 
@@ -106,9 +138,14 @@ def _child(request: dict[str, Any], zygote_pid: int) -> None:
         t0 = time.perf_counter()
         app = IPKernelApp.instance()
         app.initialize(argv)
+        # modules imported in the zygote hook into IPython at import when a shell exists;
+        # there was none then, so hook them now, as a fresh kernel's first import would
         inline = sys.modules.get("matplotlib_inline.backend_inline")
-        if inline is not None:  # imported in the zygote, before there was a shell to hook into
+        if inline is not None:
             inline._enable_matplotlib_integration()
+        widgets = sys.modules.get("ipywidgets")
+        if widgets is not None and hasattr(widgets, "_handle_ipython"):
+            widgets._handle_ipython()
         if request.get("log"):
             os.write(2, f"gyomu kernel {os.getpid()}: initialized in "
                         f"{time.perf_counter() - t0:.3f} s\n".encode())
@@ -171,9 +208,13 @@ def zygote_main(modules: list[str] | None = None) -> None:
     os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
     failed = []
     for name in modules if modules is not None else WARM_MODULES:
+        parent = name.rpartition(".")[0]
+        if parent and parent in sys.modules and hasattr(sys.modules[parent], name.rpartition(".")[2]) \
+                and name not in sys.modules:
+            continue  # ``from x import y`` where y is not a module
         try:
             importlib.import_module(name)
-        except Exception:  # noqa: BLE001 - optional modules (others' work in progress)
+        except Exception:  # noqa: BLE001 - optional modules, attributes named like modules
             failed.append(name)
     try:
         _prewarm()
@@ -257,8 +298,9 @@ class KernelFactory:
 
     def __init__(self, modules: list[str] | None = None, python: str | None = None):
         self._lock = threading.Lock()
-        cmd = [python or sys.executable, "-c", "import sys, json; from gyomu.kernels import zygote_main; "
-               "zygote_main(json.loads(sys.argv[1]))", json.dumps(list(modules or WARM_MODULES))]
+        modules = list(dict.fromkeys([*WARM_MODULES, *(modules or [])]))
+        cmd = [python or sys.executable, "-c", "import sys, json; from gyomu.kernels import "
+               "zygote_main; zygote_main(json.loads(sys.argv[1]))", json.dumps(modules)]
         self.process = subprocess.Popen(
             cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, bufsize=1,
             env={**os.environ, "MPLBACKEND": "module://matplotlib_inline.backend_inline"},

@@ -209,16 +209,21 @@ class _Worker:
     _instance: _Worker | None = None
     _lock = threading.Lock()
 
-    def __init__(self) -> None:
+    def __init__(self, notebooks: list[Path] | None = None) -> None:
         from . import kernels
 
-        self.factory = kernels.KernelFactory() if kernels.FORK_SUPPORTED else None
+        self.factory = None
+        if kernels.FORK_SUPPORTED:
+            modules = kernels.notebook_imports(notebooks or [])
+            self.factory = kernels.KernelFactory(modules)
 
     @classmethod
-    def get(cls) -> _Worker:
+    def get(cls, notebooks: list[Path] | None = None) -> _Worker:
+        """This process's worker; the first call starts the zygote, preloading what
+        ``notebooks`` import."""
         with cls._lock:
             if cls._instance is None:
-                cls._instance = _Worker()
+                cls._instance = _Worker(notebooks)
                 import atexit
 
                 atexit.register(cls.shutdown)
@@ -245,9 +250,9 @@ def _warm_exports() -> None:
     export._font_config()
 
 
-def _warm_up() -> None:
+def _warm_up(notebooks: list[Path] | None = None) -> None:
     """Process initializer: start the zygote and import the heavy modules meanwhile."""
-    _Worker.get()
+    _Worker.get(notebooks)
     import papermill  # noqa: F401
 
     _warm_exports()
@@ -344,7 +349,7 @@ def run_client(
         result.error = "実行するノートブックがありません（notebooks/ に .ipynb を置いてください）。"
         return done()
 
-    worker = _Worker.get()  # starts the zygote while we validate
+    worker = _Worker.get(notebooks)  # starts the zygote while we validate
     out_root = Path(output).resolve() / client_id
     out_root.mkdir(parents=True, exist_ok=True)
     tmp = out_root / f".tmp-{uuid.uuid4().hex[:12]}"
@@ -481,10 +486,10 @@ def _job(client_dir: str, output: str, notebooks: list[str], anonymize: bool | N
 _PROGRESS_QUEUE: Any = None
 
 
-def _init_worker(queue: Any) -> None:
+def _init_worker(queue: Any, notebooks: list[str]) -> None:
     global _PROGRESS_QUEUE
     _PROGRESS_QUEUE = queue
-    _warm_up()
+    _warm_up([Path(n) for n in notebooks])
 
 
 def run_reports(
@@ -566,7 +571,13 @@ def _run_processes(args: list[tuple], jobs: int, tick: Callable) -> list[ClientR
     import multiprocessing as mp
     from concurrent.futures import ProcessPoolExecutor
 
-    ctx = mp.get_context("spawn")
+    try:  # workers fork from a server that imported the report modules once
+        ctx = mp.get_context("forkserver")
+        ctx.set_forkserver_preload(["gyomu.runner", "gyomu.export", "gyomu.tables_xlsx",
+                                    "gyomu.intake", "papermill", "nbconvert", "weasyprint",
+                                    "pypdf", "xlsxwriter"])
+    except ValueError:  # no fork on this platform
+        ctx = mp.get_context("spawn")
     queue = ctx.Queue()
 
     def pump() -> None:
@@ -580,7 +591,7 @@ def _run_processes(args: list[tuple], jobs: int, tick: Callable) -> list[ClientR
     reader.start()
     try:
         with ProcessPoolExecutor(jobs, mp_context=ctx, initializer=_init_worker,
-                                 initargs=(queue,)) as ex:
+                                 initargs=(queue, args[0][2] if args else [])) as ex:
             futures = [ex.submit(_job, *a) for a in args]
             out = []
             for a, f in zip(args, futures, strict=True):
