@@ -126,8 +126,7 @@ def _child(request: dict[str, Any], zygote_pid: int) -> None:
         os.dup2(null, 0)
         os.dup2(log, 1)
         os.dup2(log, 2)
-        os.close(null)
-        os.close(log)
+        os.closerange(3, os.sysconf("SC_OPEN_MAX"))  # the zygote's pipes and sockets
         os.environ.clear()
         os.environ.update(request["env"])
         os.chdir(request["cwd"])
@@ -202,15 +201,19 @@ def _restore_lazy_api() -> None:
             setattr(pkg, name, getattr(value, name))
 
 
-def zygote_main(modules: list[str] | None = None) -> None:
-    """The zygote's loop: import, then fork one kernel per JSON request line on stdin."""
+def zygote_main(modules: list[str] | None = None, listen_fd: int | None = None) -> None:
+    """The zygote: import, then fork one kernel per JSON request line.
+
+    Requests come on stdin (answered on stdout) and, when ``listen_fd`` is a listening Unix
+    socket, one per connection (answered on it) — so worker processes can share a zygote.
+    The zygote exits when stdin closes, terminating the kernels it forked.
+    """
     os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
     os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
     failed = []
     for name in modules if modules is not None else WARM_MODULES:
-        parent = name.rpartition(".")[0]
-        if parent and parent in sys.modules and hasattr(sys.modules[parent], name.rpartition(".")[2]) \
-                and name not in sys.modules:
+        parent, _, leaf = name.rpartition(".")
+        if parent in sys.modules and name not in sys.modules and hasattr(sys.modules[parent], leaf):
             continue  # ``from x import y`` where y is not a module
         try:
             importlib.import_module(name)
@@ -225,22 +228,50 @@ def zygote_main(modules: list[str] | None = None) -> None:
         failed.append(f"threads:{threading.active_count()}")
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # children are reaped automatically
     children: list[int] = []
-    out = sys.stdout
-    out.write(json.dumps({"ready": True, "pid": os.getpid(), "failed": failed}) + "\n")
-    out.flush()
     me = os.getpid()
-    for line in sys.stdin:
-        if not line.strip():
-            continue
-        request = json.loads(line)
+
+    def spawn(request: dict[str, Any]) -> int:
         sys.stdout.flush()
         sys.stderr.flush()
         pid = os.fork()
         if pid == 0:
             _child(request, me)
         children.append(pid)
-        out.write(json.dumps({"pid": pid}) + "\n")
-        out.flush()
+        return pid
+
+    out = sys.stdout
+    out.write(json.dumps({"ready": True, "pid": me, "failed": failed}) + "\n")
+    out.flush()
+    listen = None
+    if listen_fd is not None:
+        import socket
+
+        listen = socket.socket(fileno=listen_fd)
+    stdin = sys.stdin.fileno()
+    buffer = b""
+    while True:
+        ready, _, _ = select.select([stdin, *([listen] if listen else [])], [], [])
+        if stdin in ready:
+            chunk = os.read(stdin, 1 << 16)
+            if not chunk:
+                break
+            buffer += chunk
+            while b"\n" in buffer:
+                line, buffer = buffer.split(b"\n", 1)
+                if line.strip():
+                    out.write(json.dumps({"pid": spawn(json.loads(line))}) + "\n")
+                    out.flush()
+        if listen is not None and listen in ready:
+            conn, _ = listen.accept()
+            with conn:
+                data = b""
+                while not data.endswith(b"\n"):
+                    part = conn.recv(1 << 16)
+                    if not part:
+                        break
+                    data += part
+                if data.strip():
+                    conn.sendall((json.dumps({"pid": spawn(json.loads(data))}) + "\n").encode())
     for pid in children:  # our parent went away: take the kernels with us
         try:
             os.kill(pid, signal.SIGTERM)
@@ -294,17 +325,42 @@ class ForkedProcess:
 
 
 class KernelFactory:
-    """Owns one zygote and forks kernels from it; thread-safe, one per process is enough."""
+    """Owns one zygote and forks kernels from it; thread-safe, one per process is enough.
 
-    def __init__(self, modules: list[str] | None = None, python: str | None = None):
+    ``shared=True`` also lets other processes fork kernels from it: pass :attr:`address` to
+    :class:`SharedKernelFactory` in them.
+    """
+
+    def __init__(self, modules: list[str] | None = None, python: str | None = None, *,
+                 shared: bool = False):
         self._lock = threading.Lock()
         modules = list(dict.fromkeys([*WARM_MODULES, *(modules or [])]))
+        self.address: str | None = None
+        self._folder = None
+        pass_fds: tuple[int, ...] = ()
+        listen_fd = "None"
+        if shared:
+            import socket
+            import tempfile
+
+            self._folder = tempfile.TemporaryDirectory(prefix="gyomu-zygote-")
+            self.address = os.path.join(self._folder.name, "zygote.sock")
+            sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            sock.bind(self.address)
+            sock.listen(64)  # workers may connect before the zygote has finished importing
+            self._socket = sock
+            pass_fds = (sock.fileno(),)
+            listen_fd = str(sock.fileno())
         cmd = [python or sys.executable, "-c", "import sys, json; from gyomu.kernels import "
-               "zygote_main; zygote_main(json.loads(sys.argv[1]))", json.dumps(modules)]
+               f"zygote_main; zygote_main(json.loads(sys.argv[1]), {listen_fd})",
+               json.dumps(modules)]
         self.process = subprocess.Popen(
             cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, bufsize=1,
             env={**os.environ, "MPLBACKEND": "module://matplotlib_inline.backend_inline"},
+            pass_fds=pass_fds,
         )
+        if shared:
+            self._socket.close()  # the zygote holds it now
         self._ready: dict[str, Any] | None = None
 
     def wait_ready(self) -> dict[str, Any]:
@@ -342,12 +398,40 @@ class KernelFactory:
                 self.process.kill()
         if self.process.stdout:
             self.process.stdout.close()
+        if self._folder is not None:
+            self._folder.cleanup()
+            self._folder = None
 
     def __enter__(self) -> KernelFactory:
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+class SharedKernelFactory:
+    """Forks kernels from a zygote another process started (``KernelFactory(shared=True)``)."""
+
+    def __init__(self, address: str):
+        self.address = address
+
+    def fork(self, argv: list[str], env: dict[str, str], cwd: str, log: str | None = None) -> int:
+        import socket
+
+        request = json.dumps({"argv": argv, "env": env, "cwd": cwd, "log": log}) + "\n"
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
+            sock.connect(self.address)
+            sock.sendall(request.encode())
+            data = b""
+            while not data.endswith(b"\n"):
+                part = sock.recv(1 << 16)
+                if not part:
+                    raise RuntimeError("カーネル起動用のプロセスが終了しました")
+                data += part
+        return int(json.loads(data)["pid"])
+
+    def close(self) -> None:
+        """Nothing to do: the zygote belongs to the process that started it."""
 
 
 def _provisioner_class():

@@ -209,21 +209,23 @@ class _Worker:
     _instance: _Worker | None = None
     _lock = threading.Lock()
 
-    def __init__(self, notebooks: list[Path] | None = None) -> None:
+    def __init__(self, notebooks: list[Path] | None = None, zygote: str | None = None) -> None:
         from . import kernels
 
         self.factory = None
-        if kernels.FORK_SUPPORTED:
+        if zygote:
+            self.factory = kernels.SharedKernelFactory(zygote)
+        elif kernels.FORK_SUPPORTED:
             modules = kernels.notebook_imports(notebooks or [])
             self.factory = kernels.KernelFactory(modules)
 
     @classmethod
-    def get(cls, notebooks: list[Path] | None = None) -> _Worker:
-        """This process's worker; the first call starts the zygote, preloading what
-        ``notebooks`` import."""
+    def get(cls, notebooks: list[Path] | None = None, zygote: str | None = None) -> _Worker:
+        """This process's worker; the first call starts a zygote preloading what
+        ``notebooks`` import, or uses the shared one at address ``zygote``."""
         with cls._lock:
             if cls._instance is None:
-                cls._instance = _Worker(notebooks)
+                cls._instance = _Worker(notebooks, zygote)
                 import atexit
 
                 atexit.register(cls.shutdown)
@@ -250,9 +252,9 @@ def _warm_exports() -> None:
     export._font_config()
 
 
-def _warm_up(notebooks: list[Path] | None = None) -> None:
+def _warm_up(notebooks: list[Path] | None = None, zygote: str | None = None) -> None:
     """Process initializer: start the zygote and import the heavy modules meanwhile."""
-    _Worker.get(notebooks)
+    _Worker.get(notebooks, zygote)
     import papermill  # noqa: F401
 
     _warm_exports()
@@ -486,10 +488,10 @@ def _job(client_dir: str, output: str, notebooks: list[str], anonymize: bool | N
 _PROGRESS_QUEUE: Any = None
 
 
-def _init_worker(queue: Any, notebooks: list[str]) -> None:
+def _init_worker(queue: Any, notebooks: list[str], zygote: str | None) -> None:
     global _PROGRESS_QUEUE
     _PROGRESS_QUEUE = queue
-    _warm_up([Path(n) for n in notebooks])
+    _warm_up([Path(n) for n in notebooks], zygote)
 
 
 def run_reports(
@@ -589,9 +591,15 @@ def _run_processes(args: list[tuple], jobs: int, tick: Callable) -> list[ClientR
 
     reader = threading.Thread(target=pump, daemon=True)
     reader.start()
+    from . import kernels
+
+    notebooks = args[0][2] if args else []
+    factory = None
+    if kernels.FORK_SUPPORTED:  # one zygote serves every worker
+        factory = kernels.KernelFactory(kernels.notebook_imports(notebooks), shared=True)
     try:
         with ProcessPoolExecutor(jobs, mp_context=ctx, initializer=_init_worker,
-                                 initargs=(queue, args[0][2] if args else [])) as ex:
+                                 initargs=(queue, notebooks, factory and factory.address)) as ex:
             futures = [ex.submit(_job, *a) for a in args]
             out = []
             for a, f in zip(args, futures, strict=True):
@@ -603,6 +611,8 @@ def _run_processes(args: list[tuple], jobs: int, tick: Callable) -> list[ClientR
     finally:
         queue.put(None)
         reader.join(timeout=5)
+        if factory is not None:
+            factory.close()
     return out
 
 
