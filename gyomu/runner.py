@@ -276,9 +276,14 @@ def _export_notebook(nb, stem: str, folder: Path, footer_name: str):
     title = export.notebook_title(nb, stem)
     body = export.notebook_body(nb)
     (folder / f"{stem}.html").write_text(export.page_html(body, title=title), encoding="utf-8")
-    printable = export.page_html(export.fit_tables(body), title=title, footer=f"{footer_name} ｜ {title}",
-                                 print_css=True, font_css=export._font_face())
+    printable = export.page_html(export.fit_tables(body), title=title, print_css=True,
+                                 footer=f"{footer_name} ｜ {title}", font_css=export._font_face())
     return export.html_to_pdf(printable, folder / f"{stem}.pdf", title=title)
+
+
+def _shutdown(km) -> None:
+    with contextlib.suppress(Exception):
+        km.shutdown_kernel(now=True)
 
 
 def _rename_exchange(a: Path, b: Path) -> bool:
@@ -405,12 +410,11 @@ def run_client(
                     exports.append(pool.submit(_export_notebook, nb, nb_path.stem, tmp, footer_name))
             except Exception as exc:  # noqa: BLE001 - one notebook's failure is reported
                 nb_result.cell, nb_result.error = _executed_error(exc)
-                if next_km is None and i + 1 < len(notebooks):
+                if km is None and i + 1 < len(notebooks):  # the kernel did not start: retry
                     next_km = prestart.submit(worker.kernel, tmp)
             finally:
-                if km is not None:
-                    with contextlib.suppress(Exception):
-                        km.shutdown_kernel(now=True)
+                if km is not None:  # in the background; the next kernel is already up
+                    prestart.submit(_shutdown, km)
                 nb_result.seconds = time.perf_counter() - t1
                 result.notebooks.append(nb_result)
                 if progress:
