@@ -20,14 +20,14 @@ __version__ = "0.1.0"
 
 _LAZY = {
     "load_client": "gyomu.intake",
-    "anonymize": "gyomu.anonymize",
+    "anonymize": "gyomu.anonymization",
     "Outputs": "gyomu.outputs",
     "kpis": "gyomu.kpi",
-    "autocode": "gyomu.autocode",
+    "autocode": "gyomu.autocoding",
     "gap_table": "gyomu.gap",
-    "simulate": "gyomu.simulate",
+    "simulate": "gyomu.simulation",
     "maturity_gaps": "gyomu.gap",
-    "measure_effects": "gyomu.simulate",
+    "measure_effects": "gyomu.simulation",
     "reallocate": "gyomu.reallocation",
     "write_template": "gyomu.template",
     "write_survey": "gyomu.template",

@@ -42,7 +42,7 @@ class CodingTool:
     """One coder's coding session over a client's segments (see the module docstring).
 
     ``path`` defaults to ``<client folder>/coding.csv``; ``auto`` to a fresh
-    :func:`gyomu.autocode.autocode`. ``only_answers`` hides the interviewer's turns.
+    :func:`gyomu.autocoding.autocode`. ``only_answers`` hides the interviewer's turns.
     """
 
     def __init__(self, client: Client, coder: str, *, path: str | Path | None = None,
@@ -61,7 +61,7 @@ class CodingTool:
             path = Path(client.path) / "coding.csv"
         self.path = Path(path)
         if auto is None:
-            from .autocode import autocode
+            from .autocoding import autocode
 
             auto = autocode(client)
         self.auto = auto

@@ -113,7 +113,7 @@ def plot_maturity_radar(data: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
 def plot_hours_waterfall(data: pd.DataFrame, *, total: float, ax: Axes | None = None) -> Axes:
     """Waterfall from today's total hours through each measure to the future total.
 
-    ``data`` is ``gyomu.simulate.hours_freed(client)``; ``total`` today's total hours.
+    ``data`` is ``gyomu.simulation.hours_freed(client)``; ``total`` today's total hours.
     A measure that adds hours (集約 whose hand-off cost exceeds its savings) goes up, in red.
     """
     if ax is None:

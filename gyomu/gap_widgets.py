@@ -9,7 +9,7 @@ from typing import Any
 import pandas as pd
 
 from .client import Client, Measure
-from .simulate import hours_freed, kpi_comparison, run_measures
+from .simulation import hours_freed, kpi_comparison, run_measures
 
 
 def chosen_measures(measures: list[Measure], active: list[bool], reductions: list[float]) -> list[Measure]:

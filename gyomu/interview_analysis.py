@@ -2,7 +2,7 @@
 
 Every function takes a *coded* frame (one row per segment and code, see :func:`coded_segments`)
 built from the human coding in coding.csv or, where nobody has coded yet, from the automatic
-suggestions of :func:`gyomu.autocode.autocode`.
+suggestions of :func:`gyomu.autocoding.autocode`.
 """
 
 from __future__ import annotations
@@ -77,7 +77,7 @@ def coded_segments(client: Client, *, coder: str | None = None, auto: pd.DataFra
 
     ``coder`` picks one coder's rows; ``coder=None`` takes every coder's rows (a code counts
     once per segment). When coding.csv has no row (for that coder), ``auto`` (or a fresh
-    :func:`gyomu.autocode.autocode`) is used. Column ``source`` says which: 人手 or 自動.
+    :func:`gyomu.autocoding.autocode`) is used. Column ``source`` says which: 人手 or 自動.
     Columns: :data:`CODED_COLUMNS`.
     """
     coding = client.coding
@@ -89,7 +89,7 @@ def coded_segments(client: Client, *, coder: str | None = None, auto: pd.DataFra
         source = "人手"
     else:
         if auto is None:
-            from .autocode import autocode
+            from .autocoding import autocode
 
             auto = autocode(client)
         pairs = auto[["segment_id", "code"]].drop_duplicates()

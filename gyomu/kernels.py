@@ -61,14 +61,14 @@ WARM_MODULES = (
     "gyomu.plotting",
     "gyomu.outputs",
     "gyomu.labels",
-    "gyomu.anonymize",
+    "gyomu.anonymization",
     "gyomu.intake",
     "gyomu.kpi",
     "gyomu.workload",
     "gyomu.interviews",
-    "gyomu.autocode",
+    "gyomu.autocoding",
     "gyomu.gap",
-    "gyomu.simulate",
+    "gyomu.simulation",
     "sudachipy",
 )
 

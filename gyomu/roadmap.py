@@ -58,7 +58,7 @@ def roadmap_table(
     """The measures as a roadmap table, ordered by start (then end, then vision.yml order).
 
     ``source`` is a client (its vision.yml measures; the hours each frees are simulated) or a
-    list of measures. ``freed`` may pass a ``gyomu.simulate.hours_freed`` table instead.
+    list of measures. ``freed`` may pass a ``gyomu.simulation.hours_freed`` table instead.
     Columns: measure, action, owner, start, end (monthly Periods), months (inclusive),
     scope (対象の業務), reduction, freed_hours (NaN when not known).
     Measures without a start or end keep NaT; ``strict=True`` raises SurveyError for them
@@ -67,7 +67,7 @@ def roadmap_table(
     if isinstance(source, Client):
         measures = list(source.vision.measures) if source.vision is not None else []
         if freed is None and measures:
-            from .simulate import hours_freed
+            from .simulation import hours_freed
 
             freed = hours_freed(source, measures)
     else:

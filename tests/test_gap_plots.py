@@ -22,7 +22,7 @@ from gyomu.gap_plots import (  # noqa: E402
     plot_wave_trend,
 )
 from gyomu.roadmap import roadmap_table  # noqa: E402
-from gyomu.simulate import hours_freed, kpi_comparison  # noqa: E402
+from gyomu.simulation import hours_freed, kpi_comparison  # noqa: E402
 from gyomu.waves import wave_kpis  # noqa: E402
 
 

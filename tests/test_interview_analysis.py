@@ -13,7 +13,7 @@ import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 
 from gyomu import anonymize, make_client  # noqa: E402
-from gyomu.autocode import autocode  # noqa: E402
+from gyomu.autocoding import autocode  # noqa: E402
 from gyomu.codebook import default_codebook  # noqa: E402
 from gyomu.coding import read_coding  # noqa: E402
 from gyomu.interview_analysis import (  # noqa: E402

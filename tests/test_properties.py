@@ -38,7 +38,7 @@ import gyomu
 from gyomu import schema
 from gyomu.client import Measure, Target, Vision
 from gyomu.kpi import kpis, truck_factor
-from gyomu.simulate import simulate
+from gyomu.simulation import simulate
 from gyomu.synthetic import write_client_folder
 from gyomu.template import write_survey
 from gyomu.workload import hours_by_category, hours_by_grade, hours_by_member
@@ -334,7 +334,7 @@ def test_every_table_and_sentence_of_the_notebooks_can_be_written(survey, all_ze
         survey = {**survey, "hours": hours}
     from gyomu import consolidation, gap, kpi, roadmap, waves
     from gyomu import workload as w
-    from gyomu.simulate import (
+    from gyomu.simulation import (
         effects_summary,
         effects_table,
         freed_by_member,

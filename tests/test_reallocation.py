@@ -10,7 +10,7 @@ from gap_fixtures import client as small_client
 import gyomu
 from gyomu import make_client
 from gyomu.reallocation import ReallocationParams, formulation_markdown, reallocate
-from gyomu.simulate import kpi_comparison
+from gyomu.simulation import kpi_comparison
 
 
 def skewed_client():

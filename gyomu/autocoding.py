@@ -24,8 +24,6 @@ below Sudachi's input limit (49,149 bytes).
 from __future__ import annotations
 
 import re
-import sys
-import types
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -247,14 +245,3 @@ def keyword_hits(texts: Iterable[str], codebook: pd.DataFrame) -> pd.DataFrame:
             rows.append((i, code, word, text[start:end], start, end))
     return pd.DataFrame(rows, columns=["text_no", "code", "keyword", "matched", "start", "end"])
 
-
-class _CallableModule(types.ModuleType):
-    """``gyomu.autocode`` is both this module and the function: once the submodule has been
-    imported (``from gyomu.autocode import ...``), Python binds the *module* to the package
-    attribute, so the module itself forwards calls to :func:`autocode`."""
-
-    def __call__(self, client: Client, codebook: pd.DataFrame | None = None) -> pd.DataFrame:
-        return autocode(client, codebook)
-
-
-sys.modules[__name__].__class__ = _CallableModule

@@ -18,8 +18,6 @@ left). Rows keep their 役割, so a 対応可 backup stays a backup even when it
 from __future__ import annotations
 
 import dataclasses
-import sys
-import types
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -467,18 +465,3 @@ def effects_summary(freed: pd.DataFrame, comparison: pd.DataFrame) -> str:
             text += "施策後も未達なのは「" + "」「".join(still["label"]) + "」で、追加の打ち手が必要です。"
     return text
 
-
-class _CallableModule(types.ModuleType):
-    """``gyomu.simulate`` is both this module and its main function.
-
-    Once ``gyomu.simulate`` (the module) is imported, Python binds the attribute
-    ``gyomu.simulate`` to the module, shadowing the lazily exported function. Making the module
-    callable keeps ``gyomu.simulate(client, measures)`` working either way.
-    """
-
-    def __call__(self, client: Client, measures: Iterable[Measure] | None = None,
-                 **handoff_params: Any) -> Client:
-        return simulate(client, measures, **handoff_params)
-
-
-sys.modules[__name__].__class__ = _CallableModule

@@ -5,7 +5,7 @@ from pathlib import Path
 import pandas as pd
 
 from gyomu import make_client
-from gyomu.autocode import (
+from gyomu.autocoding import (
     AUTOCODE_COLUMNS,
     MAX_CHUNK,
     autocode,

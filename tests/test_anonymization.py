@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 import gyomu
-from gyomu.anonymize import anonymize, mask_text, pseudonym
+from gyomu.anonymization import anonymize, mask_text, pseudonym
 
 
 def _client():
@@ -37,7 +37,7 @@ def test_pseudonym_sequence():
 def test_names_become_stable_one_to_one_pseudonyms_everywhere():
     client = _client()
     anon = anonymize(client)
-    assert dict(zip(anon.members["member_id"], anon.members["name"])) == {
+    assert dict(zip(anon.members["member_id"], anon.members["name"], strict=True)) == {
         "M02": "担当B", "M01": "担当A", "M03": "担当C"}
     assert anon.segments.loc[0, "text"] == "担当Bさんと担当Aさんしか分かりません"
     assert anon.segments.loc[0, "respondent"] == "担当B"

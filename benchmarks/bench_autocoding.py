@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 from run import report
 
-from gyomu.autocode import autocode_segments, tokenizer
+from gyomu.autocoding import autocode_segments, tokenizer
 from gyomu.codebook import default_codebook
 
 SUBJECTS = ["総務課", "経理担当", "私たち", "現場の職人", "営業部", "課長", "派遣の方", "新しく入った人", "部長"]

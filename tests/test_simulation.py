@@ -8,7 +8,7 @@ from gap_fixtures import client
 
 import gyomu
 from gyomu import Measure, SurveyError
-from gyomu.simulate import (
+from gyomu.simulation import (
     consolidated_desk,
     freed_by_member,
     hours_freed,
@@ -156,7 +156,7 @@ def test_comparison_members_and_strategic_potential():
 
 
 def test_effects_table_and_summary():
-    from gyomu.simulate import effects_summary, effects_table
+    from gyomu.simulation import effects_summary, effects_table
 
     c = client()
     wide = effects_table(measure_effects(c))
