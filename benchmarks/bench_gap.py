@@ -58,7 +58,7 @@ def _loop_simulate(client, measures):
 
 
 def main() -> None:
-    from gyomu.simulate import simulate
+    from gyomu.simulation import simulate
 
     big = synthetic(500, 2000, seed=1, per_member=100)
     measures = [Measure(f"施策{i}", a, 0.3, category=c) for i, (a, c) in enumerate(
