@@ -40,7 +40,7 @@ MAX_CHUNK = 4000  #: characters per tokenizer call (≤ 16,000 UTF-8 bytes, limi
 AUTOCODE_COLUMNS = ["segment_id", "interview_id", "code", "keyword", "text", "matched", "start", "end"]
 
 register({
-    "keyword": "キーワード", "matched": "一致した語", "start": "開始位置", "end": "終了位置",
+    "keyword": "キーワード", "matched": "一致した語", "start": "開始", "end": "終了",
     "code": "コード", "segment_id": "セグメントID", "interview_id": "インタビューID", "text": "発言",
 })
 

@@ -23,13 +23,16 @@ UNKNOWN_ROLE = "(役割未記入)"
 
 CODED_COLUMNS = ["segment_id", "interview_id", "respondent", "role", "speaker", "code", "source", "text"]
 
+#: Labels that differ from the survey's meaning of the same column (pass to gyomu.Outputs).
+TABLE_LABELS = {"role": "立場", "note": "メモ"}
+
 register({
-    "respondent": "回答者", "role": "立場", "date": "実施日", "file": "ファイル",
+    "respondent": "回答者", "date": "実施日", "file": "ファイル",
     "segments": "発言数", "answers": "回答の発言数", "characters": "文字数",
     "interviewees": "言及した回答者数", "interviewee_share": "言及率", "segment_count": "言及した発言数",
     "roles": "言及した立場", "quote": "代表的な発言", "rank": "順位", "parent": "分類",
     "definition": "定義", "source": "コードの出所", "speaker": "話者", "codes": "コード",
-    "position": "位置", "coder": "コーダー", "note": "メモ", "keywords": "キーワード",
+    "position": "位置", "coder": "コーダー", "keywords": "キーワード",
     "exclude": "除外キーワード", "patterns": "正規表現",
 })
 

@@ -52,7 +52,7 @@ register(
         "label": "指標",
         "value": "値",
         "unit": "単位",
-        "direction": "目標の方向",
+        "direction": "方向",
         "definition": "定義",
     }
 )
@@ -365,7 +365,7 @@ def kpi_table(client: Client) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-register({"display": "表示値", "step": "抜ける順"})
+register({"display": "表示値", "step": "順序"})
 
 
 def describe_kpis(values: dict[str, float | int], n_members: int | None = None) -> str:

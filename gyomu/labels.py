@@ -12,10 +12,22 @@ from .schema import COLUMN_LABELS, KPI_LABELS
 
 LABELS: dict[str, str] = {**COLUMN_LABELS, **KPI_LABELS}
 
+#: (name, label kept, label refused) for every name registered twice with different labels;
+#: the tests keep this empty, so one English column reads the same in every table.
+CONFLICTS: list[tuple[str, str, str]] = []
+
 
 def register(labels: dict[str, str]) -> None:
-    """Add Japanese labels for English column names (later registrations win)."""
-    LABELS.update(labels)
+    """Add Japanese labels for English column names.
+
+    A name keeps its first label; registering it again with another label is recorded in
+    :data:`CONFLICTS` (a table-specific wording goes to ``Outputs.table(labels=...)``).
+    """
+    for name, text in labels.items():
+        if name in LABELS and LABELS[name] != text:
+            CONFLICTS.append((name, LABELS[name], text))
+        else:
+            LABELS[name] = text
 
 
 def label(name: object) -> object:

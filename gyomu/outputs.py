@@ -40,6 +40,9 @@ class Outputs:
     output_dir: str | Path | None
     notebook: str
     display: bool = True
+    #: labels for this notebook's tables that differ from the shared ones in gyomu.labels
+    #: (e.g. an interview's ``role`` reads 立場, a task row's ``role`` 役割)
+    labels: dict[str, str] | None = None
     _entries: list[dict] = field(default_factory=list, repr=False)
 
     @property
@@ -63,6 +66,7 @@ class Outputs:
         """
         if not _NAME.match(name):
             raise ValueError(f"表の名前は英数字と _ のみ: {name!r}")
+        labels = {**(self.labels or {}), **(labels or {})}
         ja = to_japanese(df, labels)
         if self.folder is not None:
             self.folder.mkdir(parents=True, exist_ok=True)

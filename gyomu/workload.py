@@ -64,7 +64,7 @@ MISSING = "(未記入)"  #: label of a blank attribute in grouped tables
 register(
     {
         "share": "構成比",
-        "fte": "FTE(人)",
+        "fte": "FTE(人月換算)",
         "n_members": "人数",
         "n_tasks": "業務数",
         "utilization": "稼働率",
@@ -86,7 +86,7 @@ register(
         "undocumented_hours": "うちマニュアル無(時間/月)",
         "tier": "等級区分",
         "delegable_hours": "委譲可能工数(時間/月)",
-        "delegable_share": "委譲可能比率",
+        "delegable_share": "権限委譲可能比率",
         "stretch_hours": "背伸び工数(時間/月)",
         "stretch_share": "背伸び比率",
         "remote_hours": "リモート可能工数(時間/月)",
