@@ -30,6 +30,21 @@ def read_tables(output_dir: str | Path) -> list[tuple[str, str, pd.DataFrame]]:
     return found
 
 
+def readable(df: pd.DataFrame) -> pd.DataFrame:
+    """Values as a workshop reads them: True/False as はい/いいえ, midnight datetimes as dates."""
+    out = df.copy()
+    for col in out.columns:
+        values = out[col]
+        if pd.api.types.is_bool_dtype(values) or (
+            values.dtype == object and len(values) and values.map(lambda v: isinstance(v, bool)).all()
+        ):
+            out[col] = values.map({True: "はい", False: "いいえ"}).astype(object)
+        elif pd.api.types.is_datetime64_any_dtype(values):
+            if (values.dropna().dt.normalize() == values.dropna()).all():
+                out[col] = values.dt.strftime("%Y-%m-%d").astype(object)
+    return out
+
+
 @dataclass
 class Outputs:
     """Displays tables in a notebook and saves them for the report run.
@@ -67,7 +82,7 @@ class Outputs:
         if not _NAME.match(name):
             raise ValueError(f"表の名前は英数字と _ のみ: {name!r}")
         labels = {**(self.labels or {}), **(labels or {})}
-        ja = to_japanese(df, labels)
+        ja = readable(to_japanese(df, labels))
         if self.folder is not None:
             self.folder.mkdir(parents=True, exist_ok=True)
             file = f"{len(self._entries) + 1:02d}_{name}.pkl"
