@@ -366,10 +366,13 @@ def _sheet_from_rows(spec: schema.Sheet, file: str, name: str, rows: list[list[A
         return None, [_missing_header(spec, file, name)]
     for (r0, c0), (r1, c1) in merged:
         if r0 <= h <= r1:
+            header = str(rows[r0][c0]) if rows[r0][c0] != "" else None
+            col = next((c for c in spec.columns if header in (c.ja, c.alias)), None)
+            named = f"見出し「{col.ja}」({col.alias})の" if col else "見出し行に"
             problems.append(Problem(
-                file, f"見出し行に結合セルがあります({_column_letter(c0)}{r0 + 1}:"
+                file, f"{named}結合セルがあります({_column_letter(c0)}{r0 + 1}:"
                 f"{_column_letter(c1)}{r1 + 1})。結合を解除し、1列に1つの見出しを入れてください。",
-                sheet=name, row=h + 1, column=str(rows[r0][c0]) if rows[r0][c0] != "" else None))
+                sheet=name, row=h + 1, column=header))
         elif r0 > h:  # a merged block in the data: every cell of it means the top-left value
             value = rows[r0][c0]
             for r in range(r0, min(r1, len(rows) - 1) + 1):
