@@ -31,8 +31,12 @@ SAMPLES = [ROOT / "data" / "sample" / "kasou-denki", ROOT / "data" / "sample" / 
 
 def _run(cmd: list[str], **kw) -> float:
     t0 = time.perf_counter()
-    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, **kw)
-    return time.perf_counter() - t0
+    done = subprocess.run(cmd, capture_output=True, text=True, **kw)
+    seconds = time.perf_counter() - t0
+    if done.returncode:
+        print(done.stdout[-3000:], done.stderr[-3000:], sep="\n", flush=True)
+        raise RuntimeError(f"failed ({done.returncode}): {' '.join(cmd[:3])} …")
+    return seconds
 
 
 def naive_chain(clients: list[Path], out: Path) -> float:
