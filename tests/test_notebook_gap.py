@@ -2,49 +2,21 @@
 
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
-
-import nbformat
-import papermill as pm
 import pytest
-
-from gyomu.outputs import read_tables
-
-ROOT = Path(__file__).resolve().parents[1]
-NOTEBOOK = ROOT / "notebooks" / "03_gap_analysis.ipynb"
+from notebook_support import ROOT, copy_sample, execute, image_count, output_text, tables_of
 
 pytestmark = pytest.mark.slow
 
 
-def run(tmp_path: Path, parameters: dict, cwd: Path = ROOT):
-    out = tmp_path / "out"
-    executed = tmp_path / "executed.ipynb"
-    pm.execute_notebook(str(NOTEBOOK), str(executed), kernel_name="python3", cwd=str(cwd),
-                        progress_bar=False, execution_timeout=600,
-                        parameters={"output_dir": str(out), **parameters})
-    nb = nbformat.read(executed, as_version=4)
-    tables = {title: df for _, title, df in read_tables(out)}
-    return nb, tables
-
-
-def text_of(nb) -> str:
-    parts = []
-    for cell in nb.cells:
-        for o in cell.get("outputs", []):
-            data = o.get("data", {})
-            parts.append(str(data.get("text/markdown", "")) + str(data.get("text/html", "")) + str(o.get("text", "")))
-    return "\n".join(parts)
-
-
-def images(nb) -> int:
-    return sum("image/png" in o.get("data", {}) for c in nb.cells for o in c.get("outputs", []))
+def run(tmp_path, parameters, cwd=ROOT):
+    nb, out = execute("03_gap_analysis.ipynb", tmp_path, parameters, cwd)
+    return nb, tables_of(out)
 
 
 def test_kasou_denki_from_the_notebooks_folder_with_default_client(tmp_path):
     # no client_dir: the default "data/sample/kasou-denki" must resolve from JupyterLab's cwd
     nb, tables = run(tmp_path, {"interactive": False, "anonymize": True}, cwd=ROOT / "notebooks")
-    text = text_of(nb)
+    text = output_text(nb)
     gaps = tables["KPI の現状と目標(ギャップ = 目標までの残り)"]
     assert set(gaps["達成"]) <= {"達成", "未達"} and len(gaps) == 8
     assert "戦略業務比率" in gaps["指標"].tolist()
@@ -62,17 +34,16 @@ def test_kasou_denki_from_the_notebooks_folder_with_default_client(tmp_path):
     assert len(evidence) == (gaps["達成"] == "未達").sum() and (evidence["インタビューでの言及"] != "").any()
     assert "目的関数" in text and "制約" in text and "2025-10" in text
     assert "担当A" in text or "担当B" in text  # anonymised names in tables
-    assert images(nb) >= 8
+    assert image_count(nb) >= 8
     members = tables["業務分掌案: メンバー別の工数"]
     assert (members["再配置案の工数"] <= members["稼働上限(時間)"] + 1e-6).all()
     assert members["再配置案の工数"].sum() == pytest.approx(members["現行の工数"].sum())
 
 
 def test_project_office_interactive(tmp_path):
-    folder = tmp_path / "project-office"
-    shutil.copytree(ROOT / "data" / "sample" / "project-office", folder)
+    folder = copy_sample(tmp_path, "project-office")
     nb, tables = run(tmp_path, {"client_dir": str(folder), "interactive": True})
-    text = text_of(nb)
+    text = output_text(nb)
     assert len(tables["施策ごとの創出工数(時間/月)"]) == 5
     assert "前回と今回の KPI" not in tables  # no history
     assert "前回の調査結果" in text
@@ -82,11 +53,10 @@ def test_project_office_interactive(tmp_path):
 
 
 def test_client_without_vision_gets_an_explanation(tmp_path):
-    folder = tmp_path / "kasou-denki"
-    shutil.copytree(ROOT / "data" / "sample" / "kasou-denki", folder)
+    folder = copy_sample(tmp_path, "kasou-denki")
     (folder / "vision.yml").unlink()
     nb, tables = run(tmp_path, {"client_dir": str(folder), "interactive": True})
-    text = text_of(nb)
+    text = output_text(nb)
     assert "vision.yml** がありません" in text and "```yaml" in text and "measures:" in text
     assert "現状の KPI" in tables and "KPI の現状と目標(ギャップ = 目標までの残り)" not in tables
     assert "施策(measures)がない" in text

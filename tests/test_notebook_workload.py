@@ -2,64 +2,42 @@
 
 from __future__ import annotations
 
-import json
-import shutil
-from pathlib import Path
-
 import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
-import nbformat  # noqa: E402
-import papermill as pm  # noqa: E402
 import pytest  # noqa: E402
+from notebook_support import (  # noqa: E402
+    ROOT,
+    SAMPLES,
+    assert_clean,
+    copy_sample,
+    execute,
+    image_count,
+    tables_of,
+)
 
 import gyomu  # noqa: E402
 from gyomu.outputs import read_tables  # noqa: E402
 from gyomu.workload_explorer import explorer_controls, render_explorer  # noqa: E402
 
-ROOT = Path(__file__).resolve().parents[1]
-NOTEBOOK = ROOT / "notebooks" / "02_workload.ipynb"
-SAMPLES = ["kasou-denki", "project-office"]
 STATIC_CHARTS = 8
 
 
-def run(tmp_path: Path, parameters: dict, cwd: Path = ROOT) -> tuple[nbformat.NotebookNode, Path]:
-    out = tmp_path / "out"
-    executed = tmp_path / "executed.ipynb"
-    pm.execute_notebook(
-        str(NOTEBOOK), str(executed), kernel_name="python3", cwd=str(cwd), progress_bar=False,
-        parameters={"output_dir": str(out), **parameters},
-    )
-    return nbformat.read(executed, as_version=4), out
-
-
-def all_output_text(nb) -> str:
-    parts = []
-    for cell in nb.cells:
-        for o in cell.get("outputs", []):
-            parts.append(json.dumps(o, ensure_ascii=False))
-    return "\n".join(parts)
-
-
-def check_clean(nb) -> str:
-    text = all_output_text(nb)
-    assert "missing from font" not in text and "Glyph" not in text
-    assert '"output_type": "error"' not in text
-    return text
+def run(tmp_path, parameters: dict, cwd=ROOT):
+    return execute("02_workload.ipynb", tmp_path, parameters, cwd)
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("sample", SAMPLES)
 @pytest.mark.parametrize("interactive", [False, True])
 def test_notebook_runs_for_sample_clients(tmp_path, sample, interactive):
-    folder = tmp_path / sample  # a copy, so a run can never touch the committed sample
-    shutil.copytree(ROOT / "data" / "sample" / sample, folder)
+    folder = copy_sample(tmp_path, sample)
     nb, out = run(tmp_path, {"client_dir": str(folder), "interactive": interactive})
-    text = check_clean(nb)
+    text = assert_clean(nb)
     client = gyomu.load_client(folder)
     values = gyomu.kpis(client)
-    tables = {title: df for _, title, df in read_tables(out)}
+    tables = tables_of(out)
     assert len(tables) == 15
     order = tables["トラックファクター:抜ける順と担当者不在になる工数"]
     assert len(order) == values["truck_factor"] and order["担当者不在になる工数の比率"].iloc[-1] > 0.5
@@ -69,15 +47,14 @@ def test_notebook_runs_for_sample_clients(tmp_path, sample, interactive):
     assert tables["大分類別の工数"]["構成比"].sum() == pytest.approx(1.0)
     assert set(tables["業務集約の評価"]["判定"]) <= {"集約推奨", "要検討", "現場に残す"}
     assert "工数上位20%の業務" in text and "トラックファクターは" in text
-    pngs = sum('"image/png"' in json.dumps(c.get("outputs", [])) for c in nb.cells)
-    assert pngs == STATIC_CHARTS
+    assert image_count(nb) == STATIC_CHARTS
     assert ("application/vnd.jupyter.widget-view+json" in text) == interactive
 
 
 @pytest.mark.slow
 def test_default_client_dir_works_from_the_notebooks_folder_and_anonymizes(tmp_path):
     nb, out = run(tmp_path, {"anonymize": True}, cwd=ROOT / "notebooks")
-    text = check_clean(nb)
+    text = assert_clean(nb)
     names = gyomu.load_client(ROOT / "data" / "sample" / "kasou-denki").members["name"].astype(str)
     shown = "".join(df.to_csv() for _, _, df in read_tables(out)) + text
     assert "担当A" in shown
