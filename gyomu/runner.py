@@ -329,11 +329,13 @@ def run_client(
     notebooks: list[Path] | None = None,
     anonymize: bool | None = None,
     progress: Callable[[str, str, bool], None] | None = None,
+    parallel: int = 1,
 ) -> ClientResult:
     """Validate one client, run every notebook and swap in its report (see module doc).
 
-    ``progress(client, notebook, ok)`` is called after each notebook. Never raises for a
-    problem of the client's data or notebooks: the result says what failed.
+    ``parallel`` notebooks run at once (each in its own fresh kernel; the notebooks are
+    independent). ``progress(client, notebook, ok)`` is called after each notebook. Never
+    raises for a problem of the client's data or notebooks: the result says what failed.
     """
     t0 = time.perf_counter()
     path = Path(client_dir).resolve()
@@ -388,41 +390,58 @@ def run_client(
     target = out_root / wave
     import papermill
 
-    exports: list[Future] = []
+    params = {"client_dir": str(path), "output_dir": str(tmp), "anonymize": anon,
+              "interactive": False}
+    results: list[NotebookResult | None] = [None] * len(notebooks)
+    exports: dict[int, Future] = {}
+    lock = threading.Lock()
+
+    def run_one(i: int, get_kernel: Callable, release: Callable) -> None:
+        nb_path = notebooks[i]
+        t1 = time.perf_counter()
+        executed = tmp / nb_path.name
+        res = NotebookResult(notebook=nb_path.stem, ok=False, seconds=0.0, executed=executed)
+        km = nb = None
+        try:
+            km = get_kernel()
+            nb = papermill.execute_notebook(
+                str(nb_path), str(executed), parameters=params, kernel_name="python3",
+                progress_bar=False, request_save_on_cell_execute=False,
+                execution_timeout=CELL_TIMEOUT, km=km, log_output=False,
+            )
+            res.ok = True
+        except Exception as exc:  # noqa: BLE001 - one notebook's failure is reported
+            res.cell, res.error = _executed_error(exc)
+        finally:
+            if km is not None:
+                release(km)
+            res.seconds = time.perf_counter() - t1
+        with lock:
+            results[i] = res
+            if res.ok and all(r is None or r.ok for r in results):  # never after a failure
+                exports[i] = pool.submit(_export_notebook, nb, nb_path.stem, tmp, footer_name)
+        if progress:
+            progress(client_id, nb_path.stem, res.ok)
+
     try:
-        for i, nb_path in enumerate(notebooks):
-            t1 = time.perf_counter()
-            executed = tmp / nb_path.name
-            nb_result = NotebookResult(notebook=nb_path.stem, ok=False, seconds=0.0, executed=executed)
-            km = None
-            try:
-                km = next_km.result()
+        if parallel <= 1:  # one at a time; the next kernel starts while this one runs
+            for i in range(len(notebooks)):
+                current = next_km
                 next_km = prestart.submit(worker.kernel, tmp) if i + 1 < len(notebooks) else None
-                nb = papermill.execute_notebook(
-                    str(nb_path), str(executed),
-                    parameters={"client_dir": str(path), "output_dir": str(tmp),
-                                "anonymize": anon, "interactive": False},
-                    kernel_name="python3", progress_bar=False, request_save_on_cell_execute=False,
-                    execution_timeout=CELL_TIMEOUT, km=km, log_output=False,
-                )
-                nb_result.ok = True
-                if not result.notebooks or all(n.ok for n in result.notebooks):
-                    exports.append(pool.submit(_export_notebook, nb, nb_path.stem, tmp, footer_name))
-            except Exception as exc:  # noqa: BLE001 - one notebook's failure is reported
-                nb_result.cell, nb_result.error = _executed_error(exc)
-                if km is None and i + 1 < len(notebooks):  # the kernel did not start: retry
-                    next_km = prestart.submit(worker.kernel, tmp)
-            finally:
-                if km is not None:  # in the background; the next kernel is already up
-                    prestart.submit(_shutdown, km)
-                nb_result.seconds = time.perf_counter() - t1
-                result.notebooks.append(nb_result)
-                if progress:
-                    progress(client_id, nb_path.stem, nb_result.ok)
+                run_one(i, current.result, lambda km: prestart.submit(_shutdown, km))
+        else:  # the notebooks are independent: run them side by side, each in a fresh kernel
+            first, next_km = next_km, None
+            with ThreadPoolExecutor(parallel, thread_name_prefix="gyomu-notebook") as ex:
+                futures = [ex.submit(run_one, i, first.result if i == 0 else
+                                     (lambda: worker.kernel(tmp)), _shutdown)
+                           for i in range(len(notebooks))]
+                for f in futures:
+                    f.result()
+        result.notebooks = [r for r in results if r is not None]
         parts = []
-        for f in exports:
+        for i in sorted(exports):
             try:
-                parts.append(f.result())
+                parts.append(exports[i].result())
             except Exception as exc:  # noqa: BLE001
                 result.error = f"PDF/HTML の出力に失敗しました: {type(exc).__name__}: {exc}"
         if all(n.ok for n in result.notebooks) and not result.error:
@@ -473,7 +492,7 @@ def _finish(client, client_id: str, folder: Path, parts: list, anonymized: bool)
 
 
 def _job(client_dir: str, output: str, notebooks: list[str], anonymize: bool | None,
-         ) -> ClientResult:
+         parallel: int = 1) -> ClientResult:
     """One client's run in a worker (process pool or Dask)."""
     queue = _PROGRESS_QUEUE
 
@@ -483,7 +502,7 @@ def _job(client_dir: str, output: str, notebooks: list[str], anonymize: bool | N
 
     try:
         return run_client(client_dir, output, notebooks=[Path(n) for n in notebooks],
-                          anonymize=anonymize, progress=progress)
+                          anonymize=anonymize, progress=progress, parallel=parallel)
     except Exception as exc:  # noqa: BLE001 - never lose the other clients' results
         return ClientResult(client=Path(client_dir).name, path=Path(client_dir), ok=False,
                             error=f"{type(exc).__name__}: {exc}")
@@ -510,8 +529,9 @@ def run_reports(
 ) -> RunSummary:
     """Run every notebook for every client and write their reports under ``output``.
 
-    ``anonymize``: True/False overrides client.yml, None follows it. ``jobs``: parallel
-    clients (default: CPU count). ``notebooks``: a folder or a list of notebooks (default:
+    ``anonymize``: True/False overrides client.yml, None follows it. ``jobs``: how many
+    notebooks run at once (default: CPU count) — clients in parallel worker processes, and
+    when there are fewer clients than jobs, a client's notebooks side by side. ``notebooks``: a folder or a list of notebooks (default:
     ``notebooks/``). ``dask_address``: run the clients on that Dask scheduler instead of
     local processes (every worker must see the same paths). One client's failure never
     stops the others; see :class:`RunSummary` for what went wrong.
@@ -556,17 +576,21 @@ def run_reports(
         bar.set_postfix_str(f"{client}/{notebook} {'成功' if ok else '失敗'}", refresh=False)
         bar.update(1)
 
-    args = [(str(client_dirs[i]), str(output), [str(n) for n in nb_list], anonymize) for i in todo]
+    workers = max(1, min(jobs, len(todo)))
+    parallel = max(1, min(jobs // workers, len(nb_list)))
+    args = [(str(client_dirs[i]), str(output), [str(n) for n in nb_list], anonymize, parallel)
+            for i in todo]
     try:
         if dask_address:
+            args = [(*a[:4], 1) for a in args]
             for i, res in zip(todo, _run_dask(dask_address, args, bar), strict=True):
                 results[i] = res
-        elif jobs == 1 or len(todo) <= 1:
+        elif workers == 1:
             for i, a in zip(todo, args, strict=True):
                 results[i] = run_client(a[0], a[1], notebooks=[Path(n) for n in a[2]],
-                                        anonymize=a[3], progress=tick)
+                                        anonymize=a[3], progress=tick, parallel=parallel)
         else:
-            for i, res in zip(todo, _run_processes(args, min(jobs, len(todo)), tick), strict=True):
+            for i, res in zip(todo, _run_processes(args, workers, tick), strict=True):
                 results[i] = res
     finally:
         bar.close()
@@ -656,7 +680,8 @@ def add_run_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParse
     parser.add_argument("--anonymize", action="store_true", default=None,
                         help="氏名を仮名（担当A、担当B …）にする（既定: client.yml の anonymize）")
     parser.add_argument("--jobs", "-j", type=int, default=None, metavar="N",
-                        help="並列に処理する顧客の数（既定: CPU数）")
+                        help="同時に実行するノートブックの数（既定: CPU数）。顧客を並列に、"
+                             "顧客が少なければ1社のノートブックを並列に実行する")
     parser.add_argument("--notebooks", default=None, metavar="DIR",
                         help="実行するノートブックのフォルダ（既定: notebooks/）")
     parser.add_argument("--dask", default=None, metavar="ADDRESS", dest="dask_address",

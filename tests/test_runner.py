@@ -225,6 +225,20 @@ def test_replace_dir_swaps_in_the_new_report(tmp_path):
     assert not new.exists() and [p.name for p in tmp_path.iterdir()] == ["2026-10"]
 
 
+def test_one_client_runs_its_notebooks_side_by_side(tmp_path):
+    """With more jobs than clients a client's notebooks run at once; the report is the same."""
+    summary = runner.run_reports([FIXTURES / "runner_clients" / "alpha-sha"], tmp_path,
+                                 notebooks=FIXTURE_NOTEBOOKS, jobs=2, progress_bar=False)
+    assert summary.ok, summary.table()
+    assert [n.notebook for n in summary.clients[0].notebooks] == [p.stem for p in FIXTURE_NOTEBOOKS]
+    folder = tmp_path / "alpha-sha" / "2026-10"
+    assert {f.name for f in folder.iterdir()} == expected_files("alpha-sha", FIXTURE_NOTEBOOKS)
+    combined = pdf_text(folder / f"alpha-sha{runner.COMBINED_SUFFIX}")
+    assert combined.index("メンバー別の工数（フィクスチャ） 3") < combined.index("業務別の工数（フィクスチャ） 4")
+    book = openpyxl.load_workbook(folder / "tables.xlsx", read_only=True)
+    assert book.sheetnames == ["メンバー別の月間工数", "大分類別の月間工数", "工数明細（担当者別）"]
+
+
 def test_dask_runs_the_same_job_on_a_local_cluster(tmp_path):
     distributed = pytest.importorskip("distributed")
     with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=False,
