@@ -448,8 +448,9 @@ def effects_summary(freed: pd.DataFrame, comparison: pd.DataFrame) -> str:
         return "vision.yml に施策(measures)がないため、将来像は現状と同じです。"
     total = float(freed["freed_hours"].sum())
     best = freed.sort_values("freed_hours", ascending=False).iloc[0]
-    text = (f"{len(freed)}件の施策で、月{total:,.1f}時間(現状の"
-            f"{total / float(comparison.set_index('kpi').loc['total_hours', 'current']):.1%})の工数が生まれる見込みです。"
+    current_total = float(comparison.set_index("kpi").loc["total_hours", "current"])
+    share = f"(現状の{total / current_total:.1%})" if current_total > 0 else ""
+    text = (f"{len(freed)}件の施策で、月{total:,.1f}時間{share}の工数が生まれる見込みです。"
             f"最も効果が大きいのは「{best['measure']}」(月{best['freed_hours']:,.1f}時間)です。")
     adding = freed[freed["freed_hours"] < 0]
     if len(adding):
