@@ -360,6 +360,7 @@ def run_client(
 
     worker = _Worker.get(notebooks)  # starts the zygote while we validate
     out_root = Path(output).resolve() / client_id
+    created = not out_root.exists()
     out_root.mkdir(parents=True, exist_ok=True)
     tmp = out_root / f".tmp-{uuid.uuid4().hex[:12]}"
     tmp.mkdir()
@@ -381,6 +382,9 @@ def run_client(
             next_km.result().shutdown_kernel(now=True)
         prestart.shutdown(wait=True)
         shutil.rmtree(tmp, ignore_errors=True)
+        if created:  # a client that never had a report leaves no folder behind
+            with contextlib.suppress(OSError):
+                out_root.rmdir()
         return done()
 
     wave = _safe_wave(client.wave)
