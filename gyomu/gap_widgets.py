@@ -9,6 +9,7 @@ from typing import Any
 import pandas as pd
 
 from .client import Client, Measure
+from .plotting import figure_html
 from .simulation import hours_freed, kpi_comparison, run_measures
 
 
@@ -28,15 +29,6 @@ def future_tables(client: Client, measures: list[Measure]) -> tuple[pd.DataFrame
     return hours_freed(client, steps=steps), kpi_comparison(client, future)
 
 
-def _figure_html(fig: Any) -> str:
-    import base64
-    import io
-
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", bbox_inches="tight", dpi=90)
-    return f"<img src='data:image/png;base64,{base64.b64encode(buf.getvalue()).decode()}'/>"
-
-
 def explorer_html(client: Client, measures: list[Measure]) -> str:
     """The HTML the widget shows for ``measures``: KPIs now / after / target and the waterfall."""
     import matplotlib.pyplot as plt
@@ -52,7 +44,7 @@ def explorer_html(client: Client, measures: list[Measure]) -> str:
              table.to_html(index=False)]
     if len(freed):
         ax = plot_hours_waterfall(freed, total=float(client.hours["hours"].sum()))
-        parts.append(_figure_html(ax.figure))
+        parts.append(figure_html(ax.figure))
         plt.close(ax.figure)
     return "\n".join(parts)
 

@@ -33,6 +33,17 @@ def set_theme(style: str = "whitegrid", context: str = "notebook", **kwargs) -> 
     matplotlib.rcParams["svg.fonttype"] = "none"
 
 
+def figure_html(fig, dpi: int = 90) -> str:
+    """A figure as an ``<img>`` with an embedded PNG (for HTML widgets, which redraw in place
+    without routing display messages through an Output widget)."""
+    import base64
+    import io
+
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", bbox_inches="tight", dpi=dpi)
+    return f"<img src='data:image/png;base64,{base64.b64encode(buf.getvalue()).decode()}'/>"
+
+
 def font_css() -> str:
     """A CSS ``@font-face`` rule for the bundled Japanese font (HTML and PDF exports)."""
     return (

@@ -2,7 +2,8 @@
 
 :func:`workload_explorer` returns a widget box: team, grade and category filters, the 属人化
 threshold (tasks covered by at most N members) and the consolidation thresholds. Every
-change redraws the charts and summary sentences in place (one Output widget).
+change redraws the charts and summary sentences in place, in one HTML widget (not an Output
+widget, whose display routing can hang a headless papermill run).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from typing import Any
 import matplotlib.pyplot as plt
 import pandas as pd
 
-from . import plotting  # noqa: F401  (Japanese font and theme)
+from . import plotting  # Japanese font and theme
 from . import workload as w
 from . import workload_plots as wp
 from .client import Client
@@ -95,17 +96,19 @@ def workload_explorer(client: Client) -> Any:
     """The interactive explorer: controls on top, summary and charts below, redrawn in place
     whenever a control changes."""
     import ipywidgets as widgets
-    from IPython.display import Markdown, display
+    import mistune
 
     controls = explorer_controls(client)
+    output = widgets.HTML()
 
-    def update(**values: Any) -> None:
-        text, fig = render_explorer(client, **values)
-        display(Markdown(text))
-        display(fig)
+    def update(*_: Any) -> None:
+        text, fig = render_explorer(client, **{name: c.value for name, c in controls.items()})
+        output.value = mistune.html(text) + plotting.figure_html(fig)
         plt.close(fig)
 
-    output = widgets.interactive_output(update, controls)
+    for control in controls.values():
+        control.observe(update, names="value")
+    update()
     filters = widgets.HBox([controls["teams"], controls["grades"], controls["categories"]])
     sliders = widgets.VBox([controls["dependency"], controls["recommend"], controls["consider"],
                             controls["min_net_gain"]])

@@ -321,7 +321,7 @@ _ERRORS_JS = """() => Array.from(
     e => e.textContent).filter(t => /Traceback/.test(t))"""
 # What the widget outputs show: text and image sources of every ipywidgets Output area.
 WIDGET_OUTPUTS_JS = """() => Array.from(
-    document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) .widget-output'),
+    document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) .widget-output, .jp-NotebookPanel:not(.lm-mod-hidden) .widget-html-content'),
     e => e.innerText + '|' + Array.from(e.querySelectorAll('img'), i => i.src).join('|'))"""
 
 
@@ -369,7 +369,7 @@ def open_notebook(page: Any, lab: JupyterLab, relpath: str, steps: Steps) -> Non
 
 
 def widget_outputs(page: Any) -> list[str]:
-    """Text and image sources of every ipywidgets Output area on the open notebook."""
+    """Text and image sources of every ipywidgets Output or HTML area on the open notebook."""
     return page.evaluate(WIDGET_OUTPUTS_JS)
 
 
