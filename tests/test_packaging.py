@@ -47,3 +47,12 @@ def test_gitignore_keeps_client_data_and_reports_out():
     assert "data/clients/" in ignore
     assert "reports/*" in ignore
     assert ".venv/" in ignore
+
+
+def test_the_tree_is_ruff_clean():
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-m", "ruff", "check", "--quiet", str(ROOT)],
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout + done.stderr
