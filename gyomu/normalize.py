@@ -136,14 +136,7 @@ def parse_hours_text(value: object) -> float | None:
         return value.total_seconds() / 3600
     if isinstance(value, dt.time):
         return value.hour + value.minute / 60 + value.second / 3600
-    if not isinstance(value, str):
-        raise ValueError(value)
-    text = _prepare(value)
-    for pattern, convert in _HOURS_PATTERNS:
-        match = pattern.match(text)
-        if match:
-            return convert(match)
-    raise ValueError(value)
+    return _match_text(value, _HOURS_PATTERNS)
 
 
 def parse_count_text(value: object) -> float | None:
@@ -156,10 +149,15 @@ def parse_count_text(value: object) -> float | None:
     number = _scalar_number(value)
     if number is not None:
         return number
+    return _match_text(value, _COUNT_PATTERNS)
+
+
+def _match_text(value: object, patterns) -> float:
+    """The number the first matching (pattern, convert) pair reads from a text cell."""
     if not isinstance(value, str):
         raise ValueError(value)
     text = _prepare(value)
-    for pattern, convert in _COUNT_PATTERNS:
+    for pattern, convert in patterns:
         match = pattern.match(text)
         if match:
             return convert(match)
