@@ -22,6 +22,7 @@ import functools
 import html as html_lib
 import io
 import re
+import struct
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
@@ -315,7 +316,68 @@ def _font_face() -> str:
 def _font_config():
     from weasyprint.text.fonts import FontConfiguration
 
+    _embed_pngs_as_they_are()
     return FontConfiguration()
+
+
+def png_idat(data: bytes) -> tuple[int, int, int, bytes] | None:
+    """``(width, height, colours, compressed pixels)`` of an 8-bit, non-interlaced RGB or
+    grey PNG — exactly what a PDF image stream with ``/FlateDecode`` and a PNG predictor
+    holds — or None for any other PNG (palette, alpha, 16-bit, interlaced) or non-PNG."""
+    if data[:8] != b"\x89PNG\r\n\x1a\n" or data[12:16] != b"IHDR":
+        return None
+    width, height, depth, colour, _, _, interlace = struct.unpack(">IIBBBBB", data[16:29])
+    if depth != 8 or interlace or colour not in (0, 2):
+        return None
+    chunks, pos = [], 8
+    while pos + 8 <= len(data):
+        length, kind = struct.unpack(">I4s", data[pos:pos + 8])
+        if kind == b"IDAT":
+            chunks.append(data[pos + 8:pos + 8 + length])
+        elif kind == b"IEND":
+            break
+        pos += 12 + length
+    return width, height, 3 if colour == 2 else 1, b"".join(chunks)
+
+
+def _embed_pngs_as_they_are() -> None:
+    """Let WeasyPrint put RGB/grey PNGs into the PDF without re-encoding them.
+
+    WeasyPrint decodes every PNG and compresses it again (twice for RGBA: colour and mask),
+    which costs more than laying out the page. The report run's figures are opaque RGB PNGs
+    (:data:`gyomu.plotting.OPAQUE_PNG`), whose compressed pixels a PDF can hold as they are.
+    Any other image, or a WeasyPrint whose internals differ, takes WeasyPrint's own path.
+    """
+    from weasyprint import images
+
+    cls = images.RasterImage
+    if getattr(cls, "_gyomu_as_is", False):
+        return
+    original = cls.get_x_object
+
+    def get_x_object(self, interpolate, dpi_ratio):
+        try:
+            found = (png_idat(self.image_data.data)
+                     if dpi_ratio == 1 and self.format == "PNG" else None)
+        except Exception:  # noqa: BLE001 - anything unexpected: WeasyPrint's own way
+            found = None
+        if found is None or found[:2] != (self.width, self.height):
+            return original(self, interpolate, dpi_ratio)
+        import pydyf
+
+        width, height, colours, pixels = found
+        extra = pydyf.Dictionary({
+            "Type": "/XObject", "Subtype": "/Image", "Width": width, "Height": height,
+            "ColorSpace": "/DeviceRGB" if colours == 3 else "/DeviceGray",
+            "BitsPerComponent": 8, "Interpolate": "true" if interpolate else "false",
+            "Filter": "/FlateDecode",
+            "DecodeParms": pydyf.Dictionary({"Predictor": 15, "Columns": width,
+                                             "Colors": colours}),
+        })
+        return pydyf.Stream([self.cache_image_data(pixels, slot="stream")], extra)
+
+    cls.get_x_object = get_x_object
+    cls._gyomu_as_is = True
 
 
 def _render(html: str, base_url: str | None = None):

@@ -72,8 +72,14 @@ WARM_MODULES = (
     "sudachipy",
 )
 
-#: Figures as 2x PNG (about 220 dpi with gyomu's theme): crisp in the PDF handouts.
-KERNEL_ARGS = ("--InlineBackend.figure_formats=retina",)
+#: Figures as 2x PNG (about 220 dpi with gyomu's theme): crisp in the PDF handouts. Opaque
+#: figures are written without alpha channel (:data:`gyomu.plotting.OPAQUE_PNG`, registered
+#: by the zygote's import of gyomu.plotting), so the PDF step embeds them as they are.
+KERNEL_ARGS = (
+    "--InlineBackend.figure_formats=retina",
+    "--InlineBackend.print_figure_kwargs=bbox_inches=tight",
+    "--InlineBackend.print_figure_kwargs=format=opaque_png",
+)
 
 FORK_SUPPORTED = hasattr(os, "fork") and hasattr(os, "pidfd_open") and sys.platform == "linux"
 
@@ -478,5 +484,8 @@ def start_kernel(cwd: str | Path, factory: KernelFactory | None = None, *,
         prov = _FORK_PROVISIONER(kernel_id=km.kernel_id, kernel_spec=km.kernel_spec, parent=km)
         prov.factory = factory
         km.provisioner = prov
-    km.start_kernel(cwd=str(cwd), extra_arguments=list(KERNEL_ARGS))
+        extra = list(KERNEL_ARGS)
+    else:  # a plain kernel must register the opaque_png format itself
+        extra = [*KERNEL_ARGS, "--IPKernelApp.exec_lines=import gyomu.plotting as _gp; del _gp"]
+    km.start_kernel(cwd=str(cwd), extra_arguments=extra)
     return km

@@ -169,3 +169,43 @@ def test_tables_xlsx_one_sheet_per_table_with_japanese_headers(tmp_path):
     assert rows == [("等級", "月間工数"), ("G1", 10.0), ("G2", 20.0)]
     assert list(book["等級別の工数(2)"].values)[0] == ("庶務 / 定型", "庶務 / 突発")
     assert list(book["種別・月"].values)[1] == ("定型", "2027-01")
+
+
+def _figure_png(fmt: str) -> bytes:
+    from matplotlib.figure import Figure
+
+    from gyomu.plotting import OPAQUE_PNG
+
+    fig = Figure(figsize=(3, 2))
+    ax = fig.subplots()
+    ax.bar(["庶務", "施設"], [3, 5], color=["#2a9d8f", "#e76f51"])
+    buf = io.BytesIO()
+    fig.savefig(buf, format=OPAQUE_PNG if fmt == "rgb" else "png", dpi=100)
+    return buf.getvalue()
+
+
+def _pdf_image(pdf_path):
+    import numpy as np
+
+    images = PdfReader(str(pdf_path)).pages[0].images
+    assert len(images) == 1
+    return np.asarray(images[0].image.convert("RGB"))
+
+
+@pytest.mark.parametrize("fmt", ["rgb", "rgba"])
+def test_figures_reach_the_pdf_pixel_for_pixel(tmp_path, fmt):
+    import numpy as np
+    from PIL import Image
+
+    data = _figure_png(fmt)
+    html = export.page_html(f'<h1>図</h1><img src="data:image/png;base64,{base64.b64encode(data).decode()}">',
+                            title="図", print_css=True, font_css=export._font_face())
+    export.html_to_pdf(html, tmp_path / "f.pdf", title="図")
+    original = np.asarray(Image.open(io.BytesIO(data)).convert("RGB"))
+    assert np.array_equal(_pdf_image(tmp_path / "f.pdf"), original)
+    idat = export.png_idat(data)
+    if fmt == "rgb":  # embedded as it is: the compressed pixels are in the PDF unchanged
+        assert idat is not None and idat[:3] == (*original.shape[1::-1], 3)
+        assert idat[3] in (tmp_path / "f.pdf").read_bytes()
+    else:  # alpha: WeasyPrint's own path
+        assert idat is None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import warnings
 
 import matplotlib
+import pytest
 
 matplotlib.use("Agg")
 
@@ -45,3 +46,44 @@ def test_font_survives_set_theme_and_a_missing_glyph_is_caught(tmp_path):
         assert any("missing from font" in m for m in messages)
     finally:
         plotting.set_theme()
+
+
+def _chart(facecolor: str = "white"):
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(3, 2), facecolor=facecolor)
+    ax = fig.subplots()
+    ax.bar(["庶務", "施設"], [3, 5], color=["#2a9d8f", "#e76f51"])
+    ax.set_title("大分類別の工数")
+    return fig
+
+
+def test_opaque_png_is_rgb_with_the_same_pixels_as_matplotlibs_png():
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    from gyomu.plotting import OPAQUE_PNG
+
+    fig = _chart()
+    ours, theirs = io.BytesIO(), io.BytesIO()
+    fig.savefig(ours, format=OPAQUE_PNG, dpi=150, bbox_inches="tight")
+    fig.savefig(theirs, format="png", dpi=150, bbox_inches="tight")
+    a, b = Image.open(io.BytesIO(ours.getvalue())), Image.open(io.BytesIO(theirs.getvalue()))
+    assert (a.format, a.mode, b.mode) == ("PNG", "RGB", "RGBA")
+    assert a.size == b.size
+    assert np.array_equal(np.asarray(a), np.asarray(b)[..., :3])
+    assert a.info["dpi"] == pytest.approx((150, 150), abs=0.1)
+
+
+def test_opaque_png_keeps_alpha_for_a_see_through_figure():
+    import io
+
+    from PIL import Image
+
+    from gyomu.plotting import OPAQUE_PNG
+
+    buf = io.BytesIO()
+    _chart(facecolor="none").savefig(buf, format=OPAQUE_PNG, dpi=80)
+    assert Image.open(io.BytesIO(buf.getvalue())).mode == "RGBA"

@@ -302,3 +302,25 @@ def test_anonymized_sample_reports_hold_no_member_name(sample_run):
             for variant in name_variants(name):
                 for file, text in texts.items():
                     assert variant not in text, (path.name, file, variant)
+
+
+def test_sample_figures_are_opaque_rgb_pngs_that_the_pdf_holds_as_they_are(sample_run):
+    """The run's kernels display figures as RGB PNGs (gyomu.plotting.OPAQUE_PNG), and the
+    handout PDF embeds their compressed pixels unchanged (no re-encoding by WeasyPrint)."""
+    import base64
+
+    from gyomu.export import png_idat
+
+    out, _ = sample_run
+    path = SAMPLES[0]
+    folder = out / path.name / gyomu.load_client(path).wave
+    for nb_path in PROJECT_NOTEBOOKS:
+        nb = nbformat.read(str(folder / nb_path.name), as_version=4)
+        pngs = [base64.b64decode(o["data"]["image/png"]) for c in nb.cells if c.cell_type == "code"
+                for o in c.get("outputs", []) if "image/png" in o.get("data", {})]
+        assert pngs, nb_path.name
+        pdf = (folder / f"{nb_path.stem}.pdf").read_bytes()
+        for png in pngs:
+            found = png_idat(png)
+            assert found is not None and found[2] == 3, nb_path.name  # 8-bit RGB
+            assert found[3] in pdf, nb_path.name
