@@ -160,6 +160,8 @@ def notebook_body(nb: nbformat.NotebookNode) -> str:
 
 
 _TABLE = re.compile(r"(<table\b[^>]*>)(\s*<caption\b.*?</caption>)?(.*?</table>)", re.S | re.I)
+_STYLE_BLOCK = re.compile(r"<style\b[^>]*>(.*?)</style>", re.S | re.I)
+_CELL_ATTRS = re.compile(r'<(tr|th|td)(?:\s+(?:id|class)="[^"]*")+(?=[\s>])', re.I)
 #: A4 minus the page margins, in em of the PDF tables' 8 pt font (182 mm = 64.5 em).
 TABLE_EM = 63.0
 
@@ -235,7 +237,13 @@ def fit_tables(body: str) -> str:
     WeasyPrint's automatic table layout measures every cell's min/max content width, which
     costs most of a handout's rendering time; estimated widths lay out about twice as fast
     and keep long tables inside the page.
+
+    Rows and cells also lose the ``id``/``class`` attributes pandas' Styler gives each of
+    them (unless a ``<style>`` rule of the page names them): matching every cell against the
+    style sheets costs a quarter of the PDF's rendering, and the handout CSS styles by tag.
     """
+    styled = " ".join(_STYLE_BLOCK.findall(body))
+
     def fit(m: re.Match) -> str:
         parser = _TableCells()
         parser.feed(m.group(0))
@@ -249,7 +257,11 @@ def fit_tables(body: str) -> str:
             open_tag = re.sub(r'style="', f'style="{style};', open_tag, count=1)
         else:
             open_tag = open_tag[:-1] + f' style="{style}">'
-        return f"{open_tag}{m.group(2) or ''}<colgroup>{cols}</colgroup>{m.group(3)}"
+        rest = m.group(3)
+        table_id = re.search(r'\bid="([^"]+)"', open_tag)
+        if not (table_id and table_id.group(1) in styled):
+            rest = _CELL_ATTRS.sub(r"<\1", rest)
+        return f"{open_tag}{m.group(2) or ''}<colgroup>{cols}</colgroup>{rest}"
 
     return _TABLE.sub(fit, body)
 

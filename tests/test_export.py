@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import io
+import re
 
 import nbformat
 import openpyxl
@@ -209,3 +210,14 @@ def test_figures_reach_the_pdf_pixel_for_pixel(tmp_path, fmt):
         assert idat[3] in (tmp_path / "f.pdf").read_bytes()
     else:  # alpha: WeasyPrint's own path
         assert idat is None
+
+
+def test_fit_tables_drops_stylers_cell_ids_unless_a_style_rule_names_them():
+    plain = pd.DataFrame({"工数": [1.5, 2.0]}).style.to_html()
+    styled = pd.DataFrame({"工数": [1.5, 2.0]}).style.highlight_max(color="yellow").to_html()
+    fitted = export.fit_tables(plain)
+    assert "<table" in fitted and "<colgroup>" in fitted
+    assert not re.search(r"<t[dhr]\s+(id|class)=", fitted)
+    assert ">1.500000<" in fitted or ">1.5" in fitted
+    kept = export.fit_tables(styled)  # its colours are rules on the cells' ids: keep them
+    assert re.search(r'<td id="T_\w+_row1_col0"', kept)
