@@ -14,7 +14,9 @@ everything succeeded; a failed run leaves the earlier report untouched and keeps
 notebooks under ``<output>/<client>/_failed/<wave>/`` for debugging. Clients run in parallel
 worker processes (``jobs``) or on a Dask cluster (``dask_address``). Each notebook gets a
 fresh kernel forked from a pre-imported zygote (:mod:`gyomu.kernels`); the exports run in a
-thread while the next notebook executes.
+thread while the next notebook executes. ``jobs`` bounds the CPU-heavy steps (executing a
+notebook, laying out a PDF, combining) that run at once across all clients, so ``--jobs 1``
+uses one core and ``--jobs N`` about N.
 """
 
 from __future__ import annotations
@@ -200,6 +202,41 @@ def _safe_wave(wave: str) -> str:
     return wave
 
 
+def _slot(slots: Any):
+    """Hold one of ``slots`` (a semaphore bounding the CPU-heavy steps) while in the block."""
+    return slots if slots is not None else contextlib.nullcontext()
+
+
+def expected_seconds(notebooks: list[Path], previous: Path | None = None) -> list[float]:
+    """How long each notebook is expected to run, for starting the longest first.
+
+    The durations papermill recorded in the executed notebooks of ``previous`` (the client's
+    earlier report) when every notebook is there; otherwise the size of each notebook's code,
+    which orders them the same way on the sample clients.
+    """
+    import json
+
+    if previous is not None:
+        found = []
+        for nb in notebooks:
+            try:
+                meta = json.loads((previous / nb.name).read_text(encoding="utf-8"))["metadata"]
+                found.append(float(meta["papermill"]["duration"]))
+            except (OSError, ValueError, KeyError, TypeError):
+                break
+        else:
+            return found
+    sizes = []
+    for nb in notebooks:
+        try:
+            cells = json.loads(nb.read_text(encoding="utf-8")).get("cells", [])
+        except (OSError, ValueError):
+            cells = []
+        sizes.append(sum(len("".join(c.get("source", ""))) for c in cells
+                         if c.get("cell_type") == "code") / 1000)
+    return sizes
+
+
 # ----------------------------------------------------------------------------- one client
 
 
@@ -270,15 +307,18 @@ def _executed_error(exc: BaseException) -> tuple[str, str]:
     return "", f"{type(exc).__name__}: {exc}"[:500]
 
 
-def _export_notebook(nb, stem: str, folder: Path, footer_name: str):
+def _export_notebook(nb, stem: str, folder: Path, footer_name: str, slots: Any = None):
+    """The notebook's ``.html`` and PDF handout (holding one of ``slots`` meanwhile)."""
     from . import export
 
-    title = export.notebook_title(nb, stem)
-    body = export.notebook_body(nb)
-    (folder / f"{stem}.html").write_text(export.page_html(body, title=title), encoding="utf-8")
-    printable = export.page_html(export.fit_tables(body), title=title, print_css=True,
-                                 footer=f"{footer_name} ｜ {title}", font_css=export._font_face())
-    return export.html_to_pdf(printable, folder / f"{stem}.pdf", title=title)
+    with _slot(slots):
+        title = export.notebook_title(nb, stem)
+        body = export.notebook_body(nb)
+        (folder / f"{stem}.html").write_text(export.page_html(body, title=title), encoding="utf-8")
+        printable = export.page_html(export.fit_tables(body), title=title, print_css=True,
+                                     footer=f"{footer_name} ｜ {title}",
+                                     font_css=export._font_face())
+        return export.html_to_pdf(printable, folder / f"{stem}.pdf", title=title)
 
 
 def _shutdown(km) -> None:
@@ -330,12 +370,16 @@ def run_client(
     anonymize: bool | None = None,
     progress: Callable[[str, str, bool], None] | None = None,
     parallel: int = 1,
+    slots: Any = None,
 ) -> ClientResult:
     """Validate one client, run every notebook and swap in its report (see module doc).
 
     ``parallel`` notebooks run at once (each in its own fresh kernel; the notebooks are
-    independent). ``progress(client, notebook, ok)`` is called after each notebook. Never
-    raises for a problem of the client's data or notebooks: the result says what failed.
+    independent), the longest expected first (:func:`expected_seconds`). ``slots``, a
+    semaphore shared with other runs, bounds the CPU-heavy steps (validating, executing a
+    notebook, a PDF, combining) that run at once; None: no bound. ``progress(client,
+    notebook, ok)`` is called after each notebook. Never raises for a problem of the
+    client's data or notebooks: the result says what failed.
     """
     t0 = time.perf_counter()
     path = Path(client_dir).resolve()
@@ -371,7 +415,8 @@ def run_client(
     from . import SurveyError, load_client
 
     try:
-        client = load_client(path)
+        with _slot(slots):
+            client = load_client(path)
     except SurveyError as exc:
         result.problems = str(exc)
     except Exception as exc:  # noqa: BLE001 - reported per client, the run goes on
@@ -408,11 +453,12 @@ def run_client(
         km = nb = None
         try:
             km = get_kernel()
-            nb = papermill.execute_notebook(
-                str(nb_path), str(executed), parameters=params, kernel_name="python3",
-                progress_bar=False, request_save_on_cell_execute=False,
-                execution_timeout=CELL_TIMEOUT, km=km, log_output=False,
-            )
+            with _slot(slots):
+                nb = papermill.execute_notebook(
+                    str(nb_path), str(executed), parameters=params, kernel_name="python3",
+                    progress_bar=False, request_save_on_cell_execute=False,
+                    execution_timeout=CELL_TIMEOUT, km=km, log_output=False,
+                )
             res.ok = True
         except Exception as exc:  # noqa: BLE001 - one notebook's failure is reported
             res.cell, res.error = _executed_error(exc)
@@ -423,22 +469,25 @@ def run_client(
         with lock:
             results[i] = res
             if res.ok and all(r is None or r.ok for r in results):  # never after a failure
-                exports[i] = pool.submit(_export_notebook, nb, nb_path.stem, tmp, footer_name)
+                exports[i] = pool.submit(_export_notebook, nb, nb_path.stem, tmp, footer_name,
+                                         slots)
         if progress:
             progress(client_id, nb_path.stem, res.ok)
 
+    expected = expected_seconds(notebooks, target if target.is_dir() else None)
+    order = sorted(range(len(notebooks)), key=lambda i: -expected[i])  # longest first
     try:
         if parallel <= 1:  # one at a time; the next kernel starts while this one runs
-            for i in range(len(notebooks)):
+            for n, i in enumerate(order):
                 current = next_km
-                next_km = prestart.submit(worker.kernel, tmp) if i + 1 < len(notebooks) else None
+                next_km = prestart.submit(worker.kernel, tmp) if n + 1 < len(order) else None
                 run_one(i, current.result, lambda km: prestart.submit(_shutdown, km))
         else:  # the notebooks are independent: run them side by side, each in a fresh kernel
             first, next_km = next_km, None
             with ThreadPoolExecutor(parallel, thread_name_prefix="gyomu-notebook") as ex:
-                futures = [ex.submit(run_one, i, first.result if i == 0 else
+                futures = [ex.submit(run_one, i, first.result if n == 0 else
                                      (lambda: worker.kernel(tmp)), _shutdown)
-                           for i in range(len(notebooks))]
+                           for n, i in enumerate(order)]
                 for f in futures:
                     f.result()
         result.notebooks = [r for r in results if r is not None]
@@ -449,7 +498,8 @@ def run_client(
             except Exception as exc:  # noqa: BLE001
                 result.error = f"PDF/HTML の出力に失敗しました: {type(exc).__name__}: {exc}"
         if all(n.ok for n in result.notebooks) and not result.error:
-            _finish(client, client_id, tmp, parts, anon)
+            with _slot(slots):
+                _finish(client, client_id, tmp, parts, anon)
             replace_dir(tmp, target)
             result.ok = True
             result.output = target
@@ -506,18 +556,21 @@ def _job(client_dir: str, output: str, notebooks: list[str], anonymize: bool | N
 
     try:
         return run_client(client_dir, output, notebooks=[Path(n) for n in notebooks],
-                          anonymize=anonymize, progress=progress, parallel=parallel)
+                          anonymize=anonymize, progress=progress, parallel=parallel,
+                          slots=_SLOTS)
     except Exception as exc:  # noqa: BLE001 - never lose the other clients' results
         return ClientResult(client=Path(client_dir).name, path=Path(client_dir), ok=False,
                             error=f"{type(exc).__name__}: {exc}")
 
 
 _PROGRESS_QUEUE: Any = None
+_SLOTS: Any = None  #: the worker processes' shared semaphore of CPU-heavy steps
 
 
-def _init_worker(queue: Any, notebooks: list[str], zygote: str | None) -> None:
-    global _PROGRESS_QUEUE
+def _init_worker(queue: Any, notebooks: list[str], zygote: str | None, slots: Any = None) -> None:
+    global _PROGRESS_QUEUE, _SLOTS
     _PROGRESS_QUEUE = queue
+    _SLOTS = slots
     _warm_up([Path(n) for n in notebooks], zygote)
 
 
@@ -533,10 +586,11 @@ def run_reports(
 ) -> RunSummary:
     """Run every notebook for every client and write their reports under ``output``.
 
-    ``anonymize``: True/False overrides client.yml, None follows it. ``jobs``: how many
-    notebooks run at once (default: CPU count) — clients in parallel worker processes, and
-    when there are fewer clients than jobs, a client's notebooks side by side. ``notebooks``: a folder or a list of notebooks (default:
-    ``notebooks/``). ``dask_address``: run the clients on that Dask scheduler instead of
+    ``anonymize``: True/False overrides client.yml, None follows it. ``jobs`` (default: CPU
+    count): how many CPU-heavy steps (executing a notebook, laying out a PDF, combining) run
+    at once, over clients in parallel worker processes and, when there are fewer clients
+    than jobs, a client's notebooks side by side; ``jobs=1`` keeps to one core.
+    ``notebooks``: a folder or a list of notebooks (default: ``notebooks/``). ``dask_address``: run the clients on that Dask scheduler instead of
     local processes (every worker must see the same paths). One client's failure never
     stops the others; see :class:`RunSummary` for what went wrong.
     """
@@ -590,18 +644,22 @@ def run_reports(
             for i, res in zip(todo, _run_dask(dask_address, args, bar), strict=True):
                 results[i] = res
         elif workers == 1:
+            slots = threading.BoundedSemaphore(jobs)
             for i, a in zip(todo, args, strict=True):
                 results[i] = run_client(a[0], a[1], notebooks=[Path(n) for n in a[2]],
-                                        anonymize=a[3], progress=tick, parallel=parallel)
+                                        anonymize=a[3], progress=tick, parallel=parallel,
+                                        slots=slots)
         else:
-            for i, res in zip(todo, _run_processes(args, workers, tick), strict=True):
+            for i, res in zip(todo, _run_processes(args, workers, tick, jobs), strict=True):
                 results[i] = res
     finally:
         bar.close()
     return RunSummary([results[i] for i in sorted(results)], seconds=time.perf_counter() - t0)
 
 
-def _run_processes(args: list[tuple], jobs: int, tick: Callable) -> list[ClientResult]:
+def _run_processes(args: list[tuple], workers: int, tick: Callable,
+                   jobs: int | None = None) -> list[ClientResult]:
+    """The clients' runs in ``workers`` processes, at most ``jobs`` heavy steps at once."""
     import multiprocessing as mp
     from concurrent.futures import ProcessPoolExecutor
 
@@ -613,6 +671,7 @@ def _run_processes(args: list[tuple], jobs: int, tick: Callable) -> list[ClientR
     except ValueError:  # no fork on this platform
         ctx = mp.get_context("spawn")
     queue = ctx.Queue()
+    slots = ctx.BoundedSemaphore(jobs or workers)
 
     def pump() -> None:
         while True:
@@ -630,8 +689,9 @@ def _run_processes(args: list[tuple], jobs: int, tick: Callable) -> list[ClientR
     if kernels.FORK_SUPPORTED:  # one zygote serves every worker
         factory = kernels.KernelFactory(kernels.notebook_imports(notebooks), shared=True)
     try:
-        with ProcessPoolExecutor(jobs, mp_context=ctx, initializer=_init_worker,
-                                 initargs=(queue, notebooks, factory and factory.address)) as ex:
+        with ProcessPoolExecutor(workers, mp_context=ctx, initializer=_init_worker,
+                                 initargs=(queue, notebooks, factory and factory.address,
+                                           slots)) as ex:
             futures = [ex.submit(_job, *a) for a in args]
             out = []
             for a, f in zip(args, futures, strict=True):
@@ -684,8 +744,9 @@ def add_run_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParse
     parser.add_argument("--anonymize", action="store_true", default=None,
                         help="氏名を仮名（担当A、担当B …）にする（既定: client.yml の anonymize）")
     parser.add_argument("--jobs", "-j", type=int, default=None, metavar="N",
-                        help="同時に実行するノートブックの数（既定: CPU数）。顧客を並列に、"
-                             "顧客が少なければ1社のノートブックを並列に実行する")
+                        help="同時に進める重い処理（ノートブックの実行・PDF作成）の数（既定: CPU数）。"
+                             "顧客を並列に、顧客が少なければ1社のノートブックを並列に実行する。"
+                             "1 なら CPU を1つだけ使う")
     parser.add_argument("--notebooks", default=None, metavar="DIR",
                         help="実行するノートブックのフォルダ（既定: notebooks/）")
     parser.add_argument("--dask", default=None, metavar="ADDRESS", dest="dask_address",

@@ -10,8 +10,10 @@ Two pipelines run once per module:
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
+import threading
 from pathlib import Path
 
 import nbformat
@@ -237,6 +239,68 @@ def test_one_client_runs_its_notebooks_side_by_side(tmp_path):
     assert combined.index("メンバー別の工数（フィクスチャ） 3") < combined.index("業務別の工数（フィクスチャ） 4")
     book = openpyxl.load_workbook(folder / "tables.xlsx", read_only=True)
     assert book.sheetnames == ["メンバー別の月間工数", "大分類別の月間工数", "工数明細（担当者別）"]
+
+
+class CountingSlots:
+    """threading's semaphore, counting how often it was taken and the most holders at once."""
+
+    def __init__(self, n: int) -> None:
+        self._slots = threading.BoundedSemaphore(n)
+        self._lock = threading.Lock()
+        self.now = self.most = self.taken = 0
+
+    def __enter__(self):
+        self._slots.acquire()
+        with self._lock:
+            self.now += 1
+            self.taken += 1
+            self.most = max(self.most, self.now)
+
+    def __exit__(self, *exc):
+        with self._lock:
+            self.now -= 1
+        self._slots.release()
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_every_heavy_step_of_a_client_holds_one_of_the_jobs_slots(tmp_path, jobs):
+    """Validation, each notebook, each PDF and the combining take a slot: --jobs N bounds them."""
+    slots = CountingSlots(jobs)
+    res = runner.run_client(FIXTURES / "runner_clients" / "alpha-sha", tmp_path,
+                            notebooks=FIXTURE_NOTEBOOKS, parallel=2, slots=slots)
+    assert res.ok, res
+    assert slots.taken == 1 + 2 * len(FIXTURE_NOTEBOOKS) + 1
+    assert 1 <= slots.most <= jobs and slots.now == 0
+
+
+def test_notebooks_start_longest_first_as_the_previous_report_timed_them(tmp_path):
+    client = FIXTURES / "runner_clients" / "alpha-sha"
+    first = runner.run_client(client, tmp_path, notebooks=FIXTURE_NOTEBOOKS)
+    assert first.ok, first
+    for slow in FIXTURE_NOTEBOOKS:
+        for nb in FIXTURE_NOTEBOOKS:  # pretend the earlier run found ``slow`` the slow one
+            path = first.output / nb.name
+            data = json.loads(path.read_text(encoding="utf-8"))
+            data["metadata"]["papermill"]["duration"] = 9.0 if nb == slow else 1.0
+            path.write_text(json.dumps(data), encoding="utf-8")
+        assert runner.expected_seconds(FIXTURE_NOTEBOOKS, first.output) == [
+            9.0 if nb == slow else 1.0 for nb in FIXTURE_NOTEBOOKS]
+        order: list[str] = []
+        res = runner.run_client(client, tmp_path, notebooks=FIXTURE_NOTEBOOKS,
+                                progress=lambda c, nb, ok, order=order: order.append(nb))
+        assert res.ok, res
+        assert order[0] == slow.stem
+        assert [n.notebook for n in res.notebooks] == [nb.stem for nb in FIXTURE_NOTEBOOKS]
+
+
+def test_without_an_earlier_report_the_notebook_with_most_code_is_expected_longest(tmp_path):
+    expected = runner.expected_seconds(PROJECT_NOTEBOOKS, tmp_path / "no-report")
+    gap = next(i for i, nb in enumerate(PROJECT_NOTEBOOKS) if nb.name == "03_gap_analysis.ipynb")
+    assert max(expected) == expected[gap] > 0
+    partial = tmp_path / "partial"  # an earlier report missing a notebook: code sizes again
+    partial.mkdir()
+    shutil.copy(PROJECT_NOTEBOOKS[0], partial / PROJECT_NOTEBOOKS[0].name)
+    assert runner.expected_seconds(PROJECT_NOTEBOOKS, partial) == expected
 
 
 def test_dask_runs_the_same_job_on_a_local_cluster(tmp_path):
