@@ -237,6 +237,28 @@ def expected_seconds(notebooks: list[Path], previous: Path | None = None) -> lis
     return sizes
 
 
+def expected_client_costs(clients: list[Path], output: Path) -> list[float]:
+    """A cost per client, for handing the biggest ones to the workers first.
+
+    The summed notebook durations of each client's latest earlier report under ``output``
+    when every client has one; otherwise the size of each client's input files.
+    """
+    def previous(client: Path) -> float | None:
+        waves = [w for w in (output / client.name).glob("*/")
+                 if w.is_dir() and not w.name.startswith((".", "_"))]
+        for wave in sorted(waves, key=lambda w: w.stat().st_mtime, reverse=True):
+            notebooks = sorted(wave.glob("*.ipynb"))
+            if notebooks:
+                return sum(expected_seconds(notebooks, wave))
+        return None
+
+    found = [previous(c) for c in clients]
+    if all(f is not None for f in found):
+        return [float(f) for f in found]  # type: ignore[arg-type]
+    return [float(sum(f.stat().st_size for f in c.rglob("*") if f.is_file()))
+            if c.is_dir() else 0.0 for c in clients]
+
+
 # ----------------------------------------------------------------------------- one client
 
 
@@ -636,6 +658,9 @@ def run_reports(
 
     workers = max(1, min(jobs, len(todo)))
     parallel = max(1, min(jobs // workers, len(nb_list)))
+    if workers > 1 or dask_address:  # biggest clients first, so no worker is left with one
+        costs = expected_client_costs([client_dirs[i] for i in todo], output)
+        todo = [i for _, i in sorted(zip(costs, todo, strict=True), key=lambda x: -x[0])]
     args = [(str(client_dirs[i]), str(output), [str(n) for n in nb_list], anonymize, parallel)
             for i in todo]
     try:

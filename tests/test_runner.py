@@ -388,3 +388,16 @@ def test_sample_figures_are_opaque_rgb_pngs_that_the_pdf_holds_as_they_are(sampl
             found = png_idat(png)
             assert found is not None and found[2] == 3, nb_path.name  # 8-bit RGB
             assert found[3] in pdf, nb_path.name
+
+
+def test_the_biggest_clients_go_to_the_workers_first(sample_run, tmp_path):
+    out, summary = sample_run
+    assert summary.ok, summary.table()
+    # no earlier report: the size of the input files (kasou-denki has interviews and history)
+    assert runner.expected_client_costs(SAMPLES, tmp_path)[0] > runner.expected_client_costs(
+        SAMPLES, tmp_path)[1] > 0
+    # earlier reports of every client: what their notebooks took then
+    durations = [sum(runner.expected_seconds(sorted(c.output.glob("*.ipynb")), c.output))
+                 for c in summary.clients]
+    assert runner.expected_client_costs(SAMPLES, out) == pytest.approx(durations)
+    assert all(d > 0 for d in durations)
