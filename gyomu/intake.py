@@ -461,7 +461,7 @@ def read_csv_sheet(path: Path, file: str, spec: schema.Sheet) -> tuple[RawSheet 
             if dtypes is object or isinstance(exc, pd.errors.ParserError):
                 return None, [Problem(file, f"CSV として読めません。列の数が見出しと合わない行があるか、"
                                       f"引用符が閉じていません。(詳細: {str(exc).strip()})")]
-    frame.index = pd.RangeIndex(h + 2, h + 2 + len(frame))
+    frame.index = _record_lines(data, enc, h + 1, len(frame))
     problems: list[Problem] = []
     spare = frame.iloc[:, width:].notna().any(axis=1)
     for line in frame.index[spare.to_numpy()]:
@@ -471,6 +471,30 @@ def read_csv_sheet(path: Path, file: str, spec: schema.Sheet) -> tuple[RawSheet 
             row=int(line)))
     raw, more = _assemble(spec, file, None, rows[h], aliases, frame.iloc[:, :width], h + 1, csv=True)
     return raw, problems + more
+
+
+def _record_lines(data: bytes, encoding: str, skip: int, records: int) -> pd.Index:
+    """The line number (1-based) on which each of ``records`` CSV records after the first
+    ``skip`` lines starts.
+
+    One line per record unless a quoted value holds a line break (a note written on two
+    lines in Excel); only then are the records walked through, so big files stay fast.
+    """
+    simple = pd.RangeIndex(skip + 1, skip + 1 + records)
+    lines = data.count(b"\n") + (not data.endswith(b"\n"))
+    if lines - skip <= records:
+        return simple
+    import csv
+
+    text = io.StringIO(data.decode(encoding, errors="replace").removeprefix("\ufeff"), newline="")
+    reader = csv.reader(text)
+    for _ in range(skip):
+        next(reader, None)
+    starts, line = [], reader.line_num
+    for _ in reader:
+        starts.append(line + 1)
+        line = reader.line_num
+    return pd.Index(starts[:records]) if len(starts) >= records else simple
 
 
 # ---------------------------------------------------------------------------------------------

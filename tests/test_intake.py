@@ -290,6 +290,17 @@ def test_csv_row_numbers_are_line_numbers(tmp_path):
     assert (p.sheet, p.row, p.column, p.value) == (None, 6, "メンバーID", "M09")
 
 
+def test_csv_line_numbers_count_a_note_written_on_several_lines(tmp_path):
+    folder = write_csv_client(tmp_path / "csv-client", "utf-8")
+    lines = (folder / "tasks.csv").read_text(encoding="utf-8").splitlines()
+    lines[1] += '"経営会議で承認\n前年の方針を\n見直す"'  # a note typed on three lines (Alt+Enter)
+    lines[2] = lines[2].replace(",5,", ",9,")  # the next task: difficulty 9, on line 5 of the file
+    (folder / "tasks.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    p = only(problems_of(folder), file="tasks.csv")
+    assert (p.row, p.column, p.value) == (5, "難易度", 9)
+    assert "\n".join(lines).splitlines()[4].startswith("T02,")
+
+
 # ---------------------------------------------------------------------------------------------
 # rejections: each names sheet, row and column
 # ---------------------------------------------------------------------------------------------
