@@ -320,6 +320,32 @@ def _read_sheet_rows(book: Any, name: str, path: Path) -> tuple[list[list[Any]],
     return rows, merged, _special_cells(path, name)
 
 
+def _why_not_xlsx(path: Path, exc: Exception) -> str:
+    """Why a file the Excel reader refused is not an .xlsx, told from its first bytes."""
+    try:
+        with open(path, "rb") as f:
+            head = f.read(2048)
+    except OSError:
+        head = b""
+    if not head:
+        return "ファイルが空です(0バイト)。元のファイルをもう一度保存・コピーしてください。"
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        return ("パスワード付きのブックか、古い .xls 形式のファイルです。パスワードを外し、"
+                "Excel で「Excel ブック(*.xlsx)」として保存し直してください。")
+    if head.startswith(b"PK"):
+        return ("ファイルが途中で切れているか壊れています(コピーやメール添付の途中で切れた可能性があります)。"
+                "元のファイルをもう一度受け取るか、Excel で開いて .xlsx 形式で保存し直してください。")
+    text = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if text[:1] == b"<":
+        return ("中身が HTML か XML です(Web システムから「Excel 形式」で書き出した表によくあります)。"
+                "Excel で開いて「Excel ブック(*.xlsx)」として保存し直してください。")
+    if detect_encoding(head) is not None and (b"," in head or b"\t" in head):
+        return ("中身がテキスト(CSV など)です。拡張子だけを .xlsx に変えたファイルのようです。"
+                "Excel で開いて .xlsx 形式で保存し直すか、members.csv・tasks.csv・hours.csv として置いてください。")
+    return ("壊れているか、別の形式のファイルです。Excel で開いて .xlsx 形式で保存し直してください。"
+            f"(読み込み部品のメッセージ: {exc})")
+
+
 def read_workbook(path: Path, file: str) -> tuple[dict[str, RawSheet | None], list[Problem]]:
     """Read the three survey sheets of an .xlsx; missing or unreadable sheets are None."""
     from python_calamine import CalamineWorkbook
@@ -330,9 +356,7 @@ def read_workbook(path: Path, file: str) -> tuple[dict[str, RawSheet | None], li
         book = CalamineWorkbook.from_path(str(path))
         names = list(book.sheet_names)
     except Exception as exc:  # noqa: BLE001 - any reader failure is a problem of the file
-        problems.append(Problem(file, "Excel ファイル(.xlsx)として読めません。壊れているか、"
-                                "パスワード付きか、別の形式のファイルです。Excel で開いて "
-                                f".xlsx 形式で保存し直してください。(詳細: {exc})"))
+        problems.append(Problem(file, f"Excel ファイル(.xlsx)として読めません。{_why_not_xlsx(path, exc)}"))
         return out, problems
     by_key = {normalize.header_key(n): n for n in names}
     found = {spec.alias: by_key.get(normalize.header_key(spec.ja)) or by_key.get(normalize.header_key(spec.alias))
@@ -350,7 +374,8 @@ def read_workbook(path: Path, file: str) -> tuple[dict[str, RawSheet | None], li
         try:
             rows, merged, formulas = _read_sheet_rows(book, name, path)
         except Exception as exc:  # noqa: BLE001
-            problems.append(Problem(file, f"シートを読めません(詳細: {exc})。", sheet=name))
+            problems.append(Problem(file, "シートを読めません。Excel で開いて .xlsx 形式で保存し直してください。"
+                                    f"(読み込み部品のメッセージ: {exc})", sheet=name))
             continue
         raw, sheet_problems = _sheet_from_rows(spec, file, name, rows, merged, formulas)
         out[spec.alias] = raw
@@ -459,8 +484,7 @@ def read_csv_sheet(path: Path, file: str, spec: schema.Sheet) -> tuple[RawSheet 
             break
         except (pd.errors.ParserError, ValueError) as exc:
             if dtypes is object or isinstance(exc, pd.errors.ParserError):
-                return None, [Problem(file, f"CSV として読めません。列の数が見出しと合わない行があるか、"
-                                      f"引用符が閉じていません。(詳細: {str(exc).strip()})")]
+                return None, [_csv_parse_problem(file, str(exc), total)]
     frame.index = _record_lines(data, enc, h + 1, len(frame))
     problems: list[Problem] = []
     spare = frame.iloc[:, width:].notna().any(axis=1)
@@ -471,6 +495,21 @@ def read_csv_sheet(path: Path, file: str, spec: schema.Sheet) -> tuple[RawSheet 
             row=int(line)))
     raw, more = _assemble(spec, file, None, rows[h], aliases, frame.iloc[:, :width], h + 1, csv=True)
     return raw, problems + more
+
+
+def _csv_parse_problem(file: str, message: str, columns: int) -> Problem:
+    """pandas' CSV parser error as a Japanese problem on the line it names."""
+    unclosed = re.search(r"EOF inside string starting at row (\d+)", message)
+    if unclosed:
+        return Problem(file, "引用符(\")が閉じていません。この行から後ろが1つの値として読まれてしまいます。"
+                       "値の中の \" を \"\" にするか、閉じの \" を足してください。", row=int(unclosed.group(1)) + 1)
+    wide = re.search(r"Expected \d+ fields in line (\d+), saw (\d+)", message)
+    if wide:
+        return Problem(file, f"この行は {wide.group(2)} 列あり、見出し({columns - CSV_SPARE_COLUMNS}列)より"
+                       "多くなっています。値の中にカンマ(,)がないか確認してください(カンマを含む値は \"…\" で囲みます)。",
+                       row=int(wide.group(1)))
+    return Problem(file, "CSV として読めません。列の数が見出しと合わない行があるか、引用符が閉じていません。"
+                   f"(読み込み部品のメッセージ: {message.strip()})")
 
 
 def _record_lines(data: bytes, encoding: str, skip: int, records: int) -> pd.Index:
@@ -1010,6 +1049,32 @@ def _sorted(problems: list[Problem]) -> list[Problem]:
 # ---------------------------------------------------------------------------------------------
 
 
+#: PyYAML's problems, in the words of someone editing a YAML file by hand.
+_YAML_PROBLEMS = (
+    ("expected ',' or ']'", "[ … ] の閉じかっこ ] か、項目の間のカンマ(,)が抜けています"),
+    ("expected ',' or '}'", "{ … } の閉じかっこ } か、項目の間のカンマ(,)が抜けています"),
+    ("mapping values are not allowed", "ここにはコロン(:)を書けません(値にコロンを含めるときは \"…\" で囲みます。"
+                                       "字下げのずれや、コロンの後の空白忘れでも起きます)"),
+    ("could not find expected ':'", "「キー: 値」のコロン(:)が見つかりません"),
+    ("'\\t'", "字下げにタブ文字が使われています(半角スペースにしてください)"),
+    ("end of stream", "引用符(' か \")が閉じていません"),
+    ("unknown escape character", "\"…\" の中の \\ の使い方が誤っています(' … ' で囲むか、\\ を \\\\ にします)"),
+    ("undefined alias", "値が * か & で始まっています(* や & で始まる値は \"…\" で囲みます)"),
+    ("expected alphabetic or numeric character", "値が * か & で始まっています(* や & で始まる値は \"…\" で囲みます)"),
+    ("expected '-' indicator", "リストの項目(- で始まる行)の字下げがそろっていません"),
+    ("expected <block end>", "字下げがそろっていないか、リストと「キー: 値」が混ざっています"),
+    ("expected key", "字下げがそろっていません"),
+)
+
+
+def _yaml_problem_ja(problem: str) -> str:
+    """A Japanese reading of one of PyYAML's problem descriptions (the original if unknown)."""
+    for key, ja in _YAML_PROBLEMS:
+        if key in problem:
+            return ja
+    return f"書き方の誤り(YAML 読み込み部品のメッセージ: {problem})"
+
+
 def read_yaml(path: Path, file: str) -> tuple[Any, list[Problem]]:
     """Parse a YAML file; a syntax error becomes a Problem with its line number."""
     try:
@@ -1022,8 +1087,9 @@ def read_yaml(path: Path, file: str) -> tuple[Any, list[Problem]]:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
-        what = getattr(exc, "problem", None) or str(exc)
-        return None, [Problem(file, f"YAML の書き方に誤りがあります({what})。"
+        what = str(getattr(exc, "problem", None) or exc)
+        where = f"({mark.column + 1}文字目付近)" if mark is not None else ""
+        return None, [Problem(file, f"YAML の書き方に誤りがあります{where}: {_yaml_problem_ja(what)}。"
                               "字下げ・コロンの後の空白・引用符の対応を確認してください。", row=line)]
 
 

@@ -510,6 +510,54 @@ def test_bad_yaml(tmp_path):
     assert "YAML" in p.message and p.row is not None
 
 
+@pytest.mark.parametrize(("config", "row", "says"), [
+    ("name: テスト\ngrades: [G1, G2\ncapacity_hours: 160\n", 3, "閉じかっこ ]"),
+    ("name: テスト\ngrades:\n\t- G1\n", 3, "タブ文字"),
+    ("name: 'テスト\n", 2, "引用符"),
+    ("name: テスト: 総務\n", 1, "コロン(:)を書けません"),
+    ("name: テスト\n- G1\n", 2, "字下げ"),
+    ("name: *テスト\n", 1, "* か & で始まっています"),
+    ("name: *x\n", 1, "* か & で始まっています"),
+])
+def test_yaml_mistakes_are_explained_in_japanese(tmp_path, config, row, says):
+    p = only(problems_of(make_client_dir(tmp_path, config=config)), file="client.yml")
+    assert p.row == row and says in p.message and "文字目付近" in p.message
+    assert "expected" not in p.message and "found" not in p.message
+
+
+@pytest.mark.parametrize(("content", "says"), [
+    (b"", "ファイルが空です"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 1024, "パスワード付きのブックか、古い .xls"),
+    (b"<html><body><table><tr><td>1</td></tr></table></body></html>", "HTML か XML"),
+    ("メンバーID,氏名\nM01,山田\n".encode("cp932"), "拡張子だけを .xlsx に変えた"),
+    ("truncated", "途中で切れているか壊れています"),
+])
+def test_an_unreadable_workbook_is_explained_from_its_content(tmp_path, content, says):
+    folder = make_client_dir(tmp_path)
+    survey = folder / "survey.xlsx"
+    if content == "truncated":
+        content = survey.read_bytes()[:2000]
+    survey.write_bytes(content)
+    p = only(problems_of(folder), file="survey.xlsx")
+    assert says in p.message and "Zip" not in p.message
+    assert survey.read_bytes() == content  # nothing the user gave is changed
+
+
+def test_csv_parser_errors_name_their_line_in_japanese(tmp_path):
+    folder = write_csv_client(tmp_path / "unclosed", "utf-8")
+    lines = (folder / "tasks.csv").read_text(encoding="utf-8").splitlines()
+    lines[2] = lines[2].replace("経営会議で承認", '"経営会議で承認')  # line 3 opens a quote, never closed
+    (folder / "tasks.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    p = only(problems_of(folder), file="tasks.csv")
+    assert p.row == 3 and "引用符" in p.message and "EOF" not in p.message
+    folder = write_csv_client(tmp_path / "wide", "utf-8")
+    lines = (folder / "hours.csv").read_text(encoding="utf-8").splitlines()
+    lines[2] += ",a,b,c,d,e"  # 11 fields under a 6-column header
+    (folder / "hours.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    p = only(problems_of(folder), file="hours.csv")
+    assert p.row == 3 and "11 列" in p.message and "見出し(6列)" in p.message
+
+
 def test_client_yml_checks(tmp_path):
     bad = "wave: 2026-10\ncapacity_hours: -5\ngrades: [G1, G1, G3]\n"
     problems = problems_of(make_client_dir(tmp_path, "Bad_Name", config=bad))
@@ -627,7 +675,7 @@ def test_csv_with_ragged_rows(tmp_path):
     with open(folder / "tasks.csv", "a", encoding="utf-8") as f:  # far too many: not a table
         f.write("T06" + ",x" * 40 + "\n")
     p = only(problems_of(folder), file="tasks.csv")
-    assert "CSV として読めません" in p.message
+    assert p.row == 7 and "41 列" in p.message and "見出し(12列)より多く" in p.message
 
 
 def test_undecodable_csv(tmp_path):
