@@ -162,6 +162,8 @@ def notebook_body(nb: nbformat.NotebookNode) -> str:
 _TABLE = re.compile(r"(<table\b[^>]*>)(\s*<caption\b.*?</caption>)?(.*?</table>)", re.S | re.I)
 _STYLE_BLOCK = re.compile(r"<style\b[^>]*>(.*?)</style>", re.S | re.I)
 _CELL_ATTRS = re.compile(r'<(tr|th|td)(?:\s+(?:id|class)="[^"]*")+(?=[\s>])', re.I)
+#: The least width (em, padding included: 4 Japanese characters) of a column that shares room.
+MIN_WIDE_EM = 5.2
 #: A4 minus the page margins, in em of the PDF tables' 8 pt font (182 mm = 64.5 em).
 TABLE_EM = 63.0
 
@@ -209,7 +211,8 @@ def column_widths(rows: list[list[tuple[str, int]]], available: float = TABLE_EM
     """Column widths (em) for a fixed-layout table that fits ``available`` em.
 
     Each column wants its widest cell (capped at 60 em, plus padding); when the sum is too
-    wide, narrow columns keep their width and the wide ones share what is left.
+    wide, narrow columns keep their width and the wide ones share what is left, none
+    narrower than :data:`MIN_WIDE_EM` (taken from the widest).
     """
     ncols = max((sum(span for _, span in row) for row in rows), default=0)
     want = [2.0] * ncols
@@ -228,7 +231,15 @@ def column_widths(rows: list[list[tuple[str, int]]], available: float = TABLE_EM
     room = available - fixed
     if wide == 0 or room < 3.0 * sum(n is None for n in narrow):
         return [w * available / total for w in want]
-    return [n if n is not None else w * room / wide for w, n in zip(want, narrow, strict=True)]
+    widths = [n if n is not None else w * room / wide for w, n in zip(want, narrow, strict=True)]
+    # a short column among long ones keeps 4 characters (its header stays readable); the
+    # widest columns give up what that takes
+    lack = sum(max(0.0, MIN_WIDE_EM - w) for w in widths)
+    if lack and sum(w for w in widths if w > 2 * MIN_WIDE_EM) > 4 * lack:
+        donors = sum(w for w in widths if w > 2 * MIN_WIDE_EM)
+        widths = [MIN_WIDE_EM if w < MIN_WIDE_EM else
+                  w - lack * w / donors if w > 2 * MIN_WIDE_EM else w for w in widths]
+    return widths
 
 
 def fit_tables(body: str) -> str:

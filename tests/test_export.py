@@ -221,3 +221,15 @@ def test_fit_tables_drops_stylers_cell_ids_unless_a_style_rule_names_them():
     assert ">1.500000<" in fitted or ">1.5" in fitted
     kept = export.fit_tables(styled)  # its colours are rules on the cells' ids: keep them
     assert re.search(r'<td id="T_\w+_row1_col0"', kept)
+
+
+def test_column_widths_fit_the_page_and_keep_short_columns_readable():
+    long_text = "日々の依頼や定型作業で手一杯になり、見直しや新しい取組に使う時間が残っていない状態"
+    rows = [[("コード", 1), ("分類", 1), ("定義", 1), ("キーワード", 1), ("除外キーワード", 1), ("正規表現", 1)]]
+    rows += [[("ミス・トラブル", 1), ("課題", 1), (long_text, 1), (long_text * 2, 1), ("ミスター", 1), ("", 1)]] * 5
+    widths = export.column_widths(rows)
+    assert sum(widths) == pytest.approx(export.TABLE_EM)
+    assert min(widths) >= export.MIN_WIDE_EM - 1e-9  # no header stacks a character per line
+    assert widths[3] > widths[2] > widths[0]  # the long texts share the room by length
+    small = [[("ID", 1), ("氏名", 1)], [("M01", 1), ("山田 一郎", 1)]]
+    assert export.column_widths(small) == pytest.approx([2.85, 5.75])  # as wide as they need
