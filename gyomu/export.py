@@ -162,8 +162,8 @@ def notebook_body(nb: nbformat.NotebookNode) -> str:
 _TABLE = re.compile(r"(<table\b[^>]*>)(\s*<caption\b.*?</caption>)?(.*?</table>)", re.S | re.I)
 _STYLE_BLOCK = re.compile(r"<style\b[^>]*>(.*?)</style>", re.S | re.I)
 _CELL_ATTRS = re.compile(r'<(tr|th|td)(?:\s+(?:id|class)="[^"]*")+(?=[\s>])', re.I)
-#: The least width (em, padding included: 4 Japanese characters) of a column that shares room.
-MIN_WIDE_EM = 5.2
+#: What every column of a too-wide table gets first (em: two Japanese characters and padding).
+MIN_WIDE_EM = 3.7
 #: A4 minus the page margins, in em of the PDF tables' 8 pt font (182 mm = 64.5 em).
 TABLE_EM = 63.0
 
@@ -210,9 +210,10 @@ def _text_em(text: str) -> float:
 def column_widths(rows: list[list[tuple[str, int]]], available: float = TABLE_EM) -> list[float]:
     """Column widths (em) for a fixed-layout table that fits ``available`` em.
 
-    Each column wants its widest cell (capped at 60 em, plus padding); when the sum is too
-    wide, narrow columns keep their width and the wide ones share what is left, none
-    narrower than :data:`MIN_WIDE_EM` (taken from the widest).
+    Each column wants its widest cell (capped at 60 em, plus padding). When the sum is too
+    wide, every column first gets what it wants up to :data:`MIN_WIDE_EM` (2 characters:
+    codes, numbers and verdicts stay on one line, headers never stack a character per
+    line), and the columns that want more share the rest in proportion to how much more.
     """
     ncols = max((sum(span for _, span in row) for row in rows), default=0)
     want = [2.0] * ncols
@@ -225,21 +226,12 @@ def column_widths(rows: list[list[tuple[str, int]]], available: float = TABLE_EM
     total = sum(want)
     if total <= available or not want:
         return want
-    narrow = [w if w <= 6.0 else None for w in want]
-    fixed = sum(w for w in narrow if w is not None)
-    wide = sum(w for w, n in zip(want, narrow, strict=True) if n is None)
-    room = available - fixed
-    if wide == 0 or room < 3.0 * sum(n is None for n in narrow):
-        return [w * available / total for w in want]
-    widths = [n if n is not None else w * room / wide for w, n in zip(want, narrow, strict=True)]
-    # a short column among long ones keeps 4 characters (its header stays readable); the
-    # widest columns give up what that takes
-    lack = sum(max(0.0, MIN_WIDE_EM - w) for w in widths)
-    if lack and sum(w for w in widths if w > 2 * MIN_WIDE_EM) > 4 * lack:
-        donors = sum(w for w in widths if w > 2 * MIN_WIDE_EM)
-        widths = [MIN_WIDE_EM if w < MIN_WIDE_EM else
-                  w - lack * w / donors if w > 2 * MIN_WIDE_EM else w for w in widths]
-    return widths
+    floor = [min(w, MIN_WIDE_EM) for w in want]
+    if sum(floor) >= available:
+        return [f * available / sum(floor) for f in floor]
+    more = [w - f for w, f in zip(want, floor, strict=True)]
+    room = available - sum(floor)
+    return [f + room * m / sum(more) for f, m in zip(floor, more, strict=True)]
 
 
 def fit_tables(body: str) -> str:

@@ -228,8 +228,14 @@ def test_column_widths_fit_the_page_and_keep_short_columns_readable():
     rows = [[("コード", 1), ("分類", 1), ("定義", 1), ("キーワード", 1), ("除外キーワード", 1), ("正規表現", 1)]]
     rows += [[("ミス・トラブル", 1), ("課題", 1), (long_text, 1), (long_text * 2, 1), ("ミスター", 1), ("", 1)]] * 5
     widths = export.column_widths(rows)
+    want = export.column_widths(rows, available=1e9)  # room enough: what each column wants
     assert sum(widths) == pytest.approx(export.TABLE_EM)
-    assert min(widths) >= export.MIN_WIDE_EM - 1e-9  # no header stacks a character per line
+    assert all(w >= min(n, export.MIN_WIDE_EM) - 1e-9 for w, n in zip(widths, want, strict=True))
     assert widths[3] > widths[2] > widths[0]  # the long texts share the room by length
+    many = [[("集約適性スコア", 1)] * 11 + [("理由", 1)]]  # 12 columns, one of long text
+    many += [[("集約推奨", 1)] * 11 + [(long_text * 2, 1)]] * 3
+    widths = export.column_widths(many)
+    assert sum(widths) == pytest.approx(export.TABLE_EM)
+    assert min(widths) >= export.MIN_WIDE_EM - 1e-9 and widths[-1] == max(widths)
     small = [[("ID", 1), ("氏名", 1)], [("M01", 1), ("山田 一郎", 1)]]
     assert export.column_widths(small) == pytest.approx([2.85, 5.75])  # as wide as they need
