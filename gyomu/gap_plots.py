@@ -17,6 +17,7 @@ import seaborn as sns
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
+from matplotlib.ticker import MaxNLocator
 
 from . import plotting, schema
 from .client import Client
@@ -66,12 +67,18 @@ def plot_kpi_targets(
         ax.set_title(f"{row['label']}\n({DIRECTION_LABELS.get(row['direction'], '')})", fontsize=9)
         if row["kpi"].endswith("share") or row["kpi"] == "max_utilization":
             ax.yaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:.0%}"))
+        elif format_kpi(row["kpi"], 1.0).endswith("人"):  # a count of people: whole ticks
+            ax.yaxis.set_major_locator(MaxNLocator(integer=True))
         ax.tick_params(labelsize=8)
     fig.legend(handles=[Patch(color=MET, label="目標達成"), Patch(color=SHORT, label="未達"),
                         *([Patch(color=FUTURE, label="施策後も未達")] if future else [])],
                loc="lower center", ncol=3, frameon=False, bbox_to_anchor=(0.5, -0.02))
-    fig.suptitle("KPI の現状と目標", fontsize=12)
-    fig.tight_layout(rect=(0, 0.04, 1, 1))
+    # fixed spacing (two-line panel titles, tick labels) instead of tight_layout, which
+    # measures every text of every panel; saving with bbox_inches="tight" trims the margins
+    height = figsize_per[1] * nrows
+    fig.subplots_adjust(left=0.06, right=0.98, bottom=0.55 / height, top=1 - 0.65 / height,
+                        wspace=0.4, hspace=0.6)
+    fig.suptitle("KPI の現状と目標", fontsize=12, y=1 - 0.1 / height)
     return fig
 
 

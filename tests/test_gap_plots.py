@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import matplotlib
 
 matplotlib.use("Agg")
@@ -44,6 +46,21 @@ def test_kpi_panels_one_per_target_with_future():
     s = texts(fig)
     assert "戦略業務比率" in s and "以上を目指す" in s and "目標" in s and "施策後" in s
     fig.canvas.draw()  # renders every glyph (missing glyphs would warn -> error)
+
+
+def test_kpi_panels_count_people_in_whole_numbers_and_keep_titles_apart():
+    sample = gyomu.load_client(Path(__file__).resolve().parents[1] / "data" / "sample" / "kasou-denki")
+    fig = plot_kpi_targets(gyomu.gap_table(sample))
+    fig.canvas.draw()
+    panels = {ax.get_title().split("\n")[0]: ax for ax in fig.axes if ax.get_visible()}
+    for name in ("過負荷メンバー数", "トラックファクター"):
+        ticks = [t for t in panels[name].get_yticks() if panels[name].get_ylim()[0] <= t <= panels[name].get_ylim()[1]]
+        assert ticks and all(float(t).is_integer() for t in ticks), (name, ticks)
+    renderer = fig.canvas.get_renderer()  # no panel title runs into the panel above it
+    boxes = [(ax.title.get_window_extent(renderer), ax.get_window_extent(renderer)) for ax in panels.values()]
+    for title, _ in boxes:
+        for _, panel in boxes:
+            assert not title.overlaps(panel)
 
 
 def test_kpi_panels_without_targets_say_so():
