@@ -222,7 +222,7 @@ def plot_member_category_heatmaps(
     vmax = float(max(a.to_numpy().max(initial=0), b.to_numpy().max(initial=0))) or 1.0
     fig, axes = plt.subplots(1, 2, figsize=(2.0 + 1.1 * len(a.columns) * 2, 1.2 + 0.45 * len(a)), sharey=True)
     for ax, table, title in zip(axes, (a, b), titles, strict=True):
-        sns.heatmap(table, ax=ax, cmap="YlOrRd", vmin=0, vmax=vmax, annot=True, fmt=".0f",
+        plotting.heatmap(table, ax=ax, cmap="YlOrRd", vmin=0, vmax=vmax, annot=True, fmt=".0f",
                     annot_kws={"fontsize": 7}, cbar=ax is axes[1], cbar_kws={"label": "月間工数(時間)"},
                     linewidths=0.5, linecolor="white")
         ax.set_title(title)

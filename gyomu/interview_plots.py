@@ -9,7 +9,7 @@ import seaborn as sns
 from matplotlib.axes import Axes
 from matplotlib.ticker import MaxNLocator
 
-from . import plotting  # noqa: F401  (Japanese font)
+from . import plotting  # Japanese font; heatmap
 from .labels import label
 
 
@@ -31,7 +31,7 @@ def plot_code_by_role(freq: pd.DataFrame, *, ax: Axes | None = None, title: str 
     """Heatmap of a code × role table from :func:`~gyomu.interview_analysis.code_frequency_by_role`."""
     ax = _ax(ax, (1.6 + 1.1 * max(len(freq.columns), 1), 1.2 + 0.42 * max(len(freq), 1)))
     data = freq if len(freq) and len(freq.columns) else pd.DataFrame([[0]], index=["(なし)"], columns=["(なし)"])
-    sns.heatmap(data, annot=True, fmt="d", cmap=cmap, cbar_kws={"label": unit}, linewidths=0.5, ax=ax)
+    plotting.heatmap(data, annot=True, fmt="d", cmap=cmap, cbar_kws={"label": unit}, linewidths=0.5, ax=ax)
     _integer_colorbar(ax)
     ax.set_xlabel("立場")
     ax.set_ylabel("コード")
@@ -52,7 +52,7 @@ def plot_cooccurrence(matrix: pd.DataFrame, *, ax: Axes | None = None, title: st
     if not len(m):
         m = pd.DataFrame([[0]], index=["(なし)"], columns=["(なし)"])
     mask = np.triu(np.ones(m.shape, dtype=bool), k=1)
-    sns.heatmap(m, mask=mask, annot=True, fmt="d", cmap="Oranges", cbar_kws={"label": "同じ発言に付いた数"},
+    plotting.heatmap(m, mask=mask, annot=True, fmt="d", cmap="Oranges", cbar_kws={"label": "同じ発言に付いた数"},
                 linewidths=0.5, ax=ax)
     _integer_colorbar(ax)
     ax.set_xlabel("コード")

@@ -25,6 +25,27 @@ PALETTE = "Set2"
 VERDICT_COLORS = {"集約推奨": "#2a9d8f", "要検討": "#e9c46a", "現場に残す": "#8d99ae"}
 
 
+def heatmap(data, **kwargs):
+    """``seaborn.heatmap`` without its trial drawing of the whole figure.
+
+    Before checking whether tick labels overlap, seaborn draws the entire figure (every
+    panel, every annotation) only to have a renderer; matplotlib measures the labels
+    without it, so the chart comes out pixel for pixel the same, 0.1–0.2 s sooner per
+    heatmap. Returns the Axes, as seaborn does.
+    """
+    try:
+        from seaborn import matrix
+
+        original = matrix._draw_figure
+    except (ImportError, AttributeError):  # another seaborn: its own way
+        return sns.heatmap(data, **kwargs)
+    matrix._draw_figure = lambda fig: None
+    try:
+        return sns.heatmap(data, **kwargs)
+    finally:
+        matrix._draw_figure = original
+
+
 def set_theme(style: str = "whitegrid", context: str = "notebook", **kwargs) -> None:
     """Set the seaborn theme and keep the Japanese font (seaborn's own call resets it)."""
     rc = {"axes.unicode_minus": False, "figure.dpi": 110, "savefig.dpi": 200}

@@ -14,7 +14,7 @@ from matplotlib.axes import Axes
 from matplotlib.patches import Patch
 from matplotlib.ticker import PercentFormatter
 
-from . import plotting  # noqa: F401  (Japanese font and theme)
+from . import plotting  # Japanese font and theme; heatmap
 from .plotting import PALETTE, VERDICT_COLORS
 
 __all__ = [
@@ -112,7 +112,7 @@ def plot_member_category_heatmap(data: pd.DataFrame, *, ax: Axes | None = None, 
     (``workload.member_category_hours``)."""
     d = data.head(top)
     ax = _ax(ax, (max(6, 0.9 * len(d.columns) + 3), max(3, 0.35 * len(d) + 1.5)))
-    sns.heatmap(
+    plotting.heatmap(
         d, ax=ax, cmap="YlOrRd", annot=len(d) <= 25, fmt=".0f", linewidths=0.5,
         cbar_kws={"label": "工数(時間/月)"},
     )
@@ -167,7 +167,7 @@ def plot_resignation_risk(data: pd.DataFrame, *, ax: Axes | None = None, top: in
 def plot_grade_difficulty(data: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
     """Heatmap of hours per grade and 難易度 (``workload.grade_difficulty_hours``)."""
     ax = _ax(ax, (7, max(3, 0.5 * len(data) + 1.5)))
-    sns.heatmap(data.iloc[::-1], ax=ax, cmap="Blues", annot=True, fmt=".0f", linewidths=0.5,
+    plotting.heatmap(data.iloc[::-1], ax=ax, cmap="Blues", annot=True, fmt=".0f", linewidths=0.5,
                 cbar_kws={"label": "工数(時間/月)"})
     ax.tick_params(axis="y", labelrotation=0)
     ax.set_xlabel("難易度(1 易 〜 5 熟練)")

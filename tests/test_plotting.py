@@ -87,3 +87,39 @@ def test_opaque_png_keeps_alpha_for_a_see_through_figure():
     buf = io.BytesIO()
     _chart(facecolor="none").savefig(buf, format=OPAQUE_PNG, dpi=80)
     assert Image.open(io.BytesIO(buf.getvalue())).mode == "RGBA"
+
+
+def _heatmap_png(draw) -> bytes:
+    import io
+
+    import pandas as pd
+
+    data = pd.DataFrame([[12, 3, 0], [4, 25, 7]], index=["山田(G3)", "佐藤(G2)"],
+                        columns=["総務企画", "庶務", "施設管理"])
+    fig, axes = plt.subplots(1, 2, figsize=(6, 2.5))
+    for ax in axes:
+        draw(data, ax=ax, annot=True, fmt="d", cmap="YlOrRd", cbar=ax is axes[1])
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=80)
+    plt.close(fig)
+    return buf.getvalue()
+
+
+def test_heatmap_skips_seaborns_trial_draw_and_looks_the_same():
+    from seaborn import matrix
+
+    original = matrix._draw_figure
+    drawn = []
+    matrix._draw_figure = drawn.append  # counts seaborn's whole-figure trial draws
+    try:
+        ours = _heatmap_png(plotting.heatmap)
+        assert drawn == [] and matrix._draw_figure == drawn.append  # skipped, then put back
+        theirs = _heatmap_png(lambda d, **kw: sns.heatmap(d, **kw))
+        assert len(drawn) == 2
+    finally:
+        matrix._draw_figure = original
+    assert ours == _heatmap_png(lambda d, **kw: sns.heatmap(d, **kw))  # with the real trial draw
+    assert theirs  # the counting stand-in drew nothing, yet the chart is complete
+    with pytest.raises(ValueError):
+        plotting.heatmap([[1, 2], [3]])  # a ragged table: seaborn raises ...
+    assert matrix._draw_figure is original  # ... and the trial draw is back all the same
