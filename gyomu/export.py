@@ -199,12 +199,35 @@ class _TableCells(HTMLParser):
             self._cell.append(data)
 
 
-def _text_em(text: str) -> float:
-    """Width of the longest line of ``text`` in em (wide characters 1 em, others 0.55 em)."""
+@functools.cache
+def _advance(ch: str) -> float:
+    """The width of ``ch`` in em in the bundled Japanese font (its advance width); for a
+    character the font lacks, 1 em if East Asian wide, else 0.6 em."""
+    font = _font_metrics()
+    if font is not None:
+        upem, cmap, hmtx = font
+        glyph = cmap.get(ord(ch))
+        if glyph is not None:
+            return hmtx[glyph][0] / upem
     import unicodedata
 
-    return max((sum(1.0 if unicodedata.east_asian_width(ch) in "WF" else 0.55 for ch in line)
-                for line in text.splitlines() or [""]), default=0.0)
+    return 1.0 if unicodedata.east_asian_width(ch) in "WF" else 0.6
+
+
+@functools.cache
+def _font_metrics():
+    try:
+        from fontTools.ttLib import TTFont
+
+        font = TTFont(str(font_path()), lazy=True)
+        return font["head"].unitsPerEm, font.getBestCmap(), font["hmtx"]
+    except Exception:  # noqa: BLE001 - estimates then
+        return None
+
+
+def _text_em(text: str) -> float:
+    """Width of the longest line of ``text`` in em, as the bundled font sets it."""
+    return max((sum(map(_advance, line)) for line in text.splitlines() or [""]), default=0.0)
 
 
 def column_widths(rows: list[list[tuple[str, int]]], available: float = TABLE_EM) -> list[float]:

@@ -238,4 +238,21 @@ def test_column_widths_fit_the_page_and_keep_short_columns_readable():
     assert sum(widths) == pytest.approx(export.TABLE_EM)
     assert min(widths) >= export.MIN_WIDE_EM - 1e-9 and widths[-1] == max(widths)
     small = [[("ID", 1), ("氏名", 1)], [("M01", 1), ("山田 一郎", 1)]]
-    assert export.column_widths(small) == pytest.approx([2.85, 5.75])  # as wide as they need
+    assert export.column_widths(small) == pytest.approx(  # as wide as they need
+        [export._text_em("M01") + 1.2, export._text_em("山田 一郎") + 1.2])
+
+
+def test_table_columns_are_measured_in_the_fonts_own_widths(tmp_path):
+    """Digits and % are wider than half an em in IPAexGothic: a column sized for them by a
+    rule of thumb wrapped "120.9%" as "120.9 / %"."""
+    assert export._text_em("120.9%") == pytest.approx(4 * 0.63 + 0.264 + 0.85, abs=0.01)
+    assert export._text_em("総務") == 2.0
+    cells = "".join(f"<tr><td>{v}</td><td>{v}</td><td>以上を目指す</td></tr>"
+                    for v in ("120.9%", "100.0%", "1,234.5", "8.2%"))
+    body = f"<table><thead><tr><th>現状</th><th>目標</th><th>方向</th></tr></thead><tbody>{cells}</tbody></table>"
+    html = export.page_html(export.fit_tables(body), title="幅", print_css=True,
+                            font_css=export._font_face())
+    pdf = export.html_to_pdf(html, tmp_path / "widths.pdf", numbers=False)
+    lines = PdfReader(str(pdf.path)).pages[0].extract_text().splitlines()
+    for value in ("120.9%", "100.0%", "1,234.5"):
+        assert any(value in line for line in lines), (value, lines)
