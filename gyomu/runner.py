@@ -329,6 +329,44 @@ def _executed_error(exc: BaseException) -> tuple[str, str]:
     return "", f"{type(exc).__name__}: {exc}"[:500]
 
 
+def _died_at_start(exc: BaseException) -> bool:
+    """Whether ``exc`` says the kernel died before it could run anything."""
+    return isinstance(exc, RuntimeError) and "before replying to kernel_info" in str(exc)
+
+
+def execute_notebook(nb_path: Path, executed: Path, params: dict[str, Any], km: Any, *,
+                     new_kernel: Callable[[], Any], release: Callable[[Any], Any],
+                     slots: Any = None):
+    """Run ``nb_path`` with papermill on the started kernel ``km``, writing ``executed``;
+    returns the executed notebook. Every kernel used goes to ``release`` at the end.
+
+    A kernel that died before it replied to its first request has run no code, so the
+    notebook runs once more on ``new_kernel()``; any other failure is raised. Holds one of
+    ``slots`` while executing.
+    """
+    import papermill
+
+    try:
+        for attempt in range(2):
+            try:
+                with _slot(slots):
+                    return papermill.execute_notebook(
+                        str(nb_path), str(executed), parameters=params, kernel_name="python3",
+                        progress_bar=False, request_save_on_cell_execute=False,
+                        execution_timeout=CELL_TIMEOUT, km=km, log_output=False,
+                    )
+            except RuntimeError as exc:
+                if attempt or not _died_at_start(exc):
+                    raise
+                release(km)
+                km = None
+                km = new_kernel()
+        raise AssertionError("unreachable")
+    finally:
+        if km is not None:
+            release(km)
+
+
 def _export_notebook(nb, stem: str, folder: Path, footer_name: str, slots: Any = None):
     """The notebook's ``.html`` and PDF handout (holding one of ``slots`` meanwhile)."""
     from . import export
@@ -459,8 +497,6 @@ def run_client(
     anon = bool(client.config.anonymize) if anonymize is None else bool(anonymize)
     footer_name = client.name
     target = out_root / wave
-    import papermill
-
     params = {"client_dir": str(path), "output_dir": str(tmp), "anonymize": anon,
               "interactive": False}
     results: list[NotebookResult | None] = [None] * len(notebooks)
@@ -472,21 +508,15 @@ def run_client(
         t1 = time.perf_counter()
         executed = tmp / nb_path.name
         res = NotebookResult(notebook=nb_path.stem, ok=False, seconds=0.0, executed=executed)
-        km = nb = None
+        nb = None
         try:
-            km = get_kernel()
-            with _slot(slots):
-                nb = papermill.execute_notebook(
-                    str(nb_path), str(executed), parameters=params, kernel_name="python3",
-                    progress_bar=False, request_save_on_cell_execute=False,
-                    execution_timeout=CELL_TIMEOUT, km=km, log_output=False,
-                )
+            nb = execute_notebook(nb_path, executed, params, get_kernel(),
+                                  new_kernel=lambda: worker.kernel(tmp), release=release,
+                                  slots=slots)
             res.ok = True
         except Exception as exc:  # noqa: BLE001 - one notebook's failure is reported
             res.cell, res.error = _executed_error(exc)
         finally:
-            if km is not None:
-                release(km)
             res.seconds = time.perf_counter() - t1
         with lock:
             results[i] = res

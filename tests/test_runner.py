@@ -293,6 +293,47 @@ def test_notebooks_start_longest_first_as_the_previous_report_timed_them(tmp_pat
         assert [n.notebook for n in res.notebooks] == [nb.stem for nb in FIXTURE_NOTEBOOKS]
 
 
+def test_a_kernel_that_died_before_running_anything_is_replaced_once(tmp_path):
+    """A kernel killed before its first reply has run no code: the notebook runs on a new one;
+    every kernel used is shut down; any other failure is reported as it is."""
+    import os
+    import signal
+
+    from gyomu import kernels
+
+    client = FIXTURES / "runner_clients" / "alpha-sha"
+    params = {"client_dir": str(client), "output_dir": str(tmp_path), "anonymize": False,
+              "interactive": False}
+    released, started = [], []
+
+    def new_kernel():
+        km = kernels.start_kernel(tmp_path)
+        started.append(km)
+        return km
+
+    def release(km):
+        released.append(km)
+        km.shutdown_kernel(now=True)
+
+    dead = kernels.start_kernel(tmp_path)
+    os.kill(dead.provisioner.pid, signal.SIGKILL)  # as if it crashed while starting
+    nb = runner.execute_notebook(FIXTURE_NOTEBOOKS[0], tmp_path / "out.ipynb", params, dead,
+                                 new_kernel=new_kernel, release=release)
+    assert len(started) == 1 and released == [dead, started[0]]
+    assert any(c.get("outputs") for c in nb.cells if c.cell_type == "code")
+    def dead_kernel():
+        km = kernels.start_kernel(tmp_path)
+        os.kill(km.provisioner.pid, signal.SIGKILL)
+        started.append(km)
+        return km
+
+    released.clear()
+    with pytest.raises(RuntimeError, match="before replying to kernel_info"):  # once only
+        runner.execute_notebook(FIXTURE_NOTEBOOKS[0], tmp_path / "out.ipynb", params,
+                                dead_kernel(), new_kernel=dead_kernel, release=release)
+    assert released == started[1:] and len(released) == 2
+
+
 def test_without_an_earlier_report_the_notebook_with_most_code_is_expected_longest(tmp_path):
     expected = runner.expected_seconds(PROJECT_NOTEBOOKS, tmp_path / "no-report")
     gap = next(i for i, nb in enumerate(PROJECT_NOTEBOOKS) if nb.name == "03_gap_analysis.ipynb")
