@@ -216,6 +216,7 @@ def _advance(ch: str) -> float:
 
 @functools.cache
 def _font_metrics():
+    """The bundled font's units per em, character map and advance widths (None if unreadable)."""
     try:
         from fontTools.ttLib import TTFont
 

@@ -1049,6 +1049,7 @@ def _sorted(problems: list[Problem]) -> list[Problem]:
 # ---------------------------------------------------------------------------------------------
 
 
+_STAR_VALUE = "値が * か & で始まっています(* や & で始まる値は \"…\" で囲みます)"
 #: PyYAML's problems, in the words of someone editing a YAML file by hand.
 _YAML_PROBLEMS = (
     ("expected ',' or ']'", "[ … ] の閉じかっこ ] か、項目の間のカンマ(,)が抜けています"),
@@ -1059,8 +1060,8 @@ _YAML_PROBLEMS = (
     ("'\\t'", "字下げにタブ文字が使われています(半角スペースにしてください)"),
     ("end of stream", "引用符(' か \")が閉じていません"),
     ("unknown escape character", "\"…\" の中の \\ の使い方が誤っています(' … ' で囲むか、\\ を \\\\ にします)"),
-    ("undefined alias", "値が * か & で始まっています(* や & で始まる値は \"…\" で囲みます)"),
-    ("expected alphabetic or numeric character", "値が * か & で始まっています(* や & で始まる値は \"…\" で囲みます)"),
+    ("undefined alias", _STAR_VALUE),
+    ("expected alphabetic or numeric character", _STAR_VALUE),
     ("expected '-' indicator", "リストの項目(- で始まる行)の字下げがそろっていません"),
     ("expected <block end>", "字下げがそろっていないか、リストと「キー: 値」が混ざっています"),
     ("expected key", "字下げがそろっていません"),
