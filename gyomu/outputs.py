@@ -74,10 +74,12 @@ class Outputs:
         index: bool | None = None,
         float_format: str = "{:,.1f}",
         percent: list[str] | tuple[str, ...] = (),
-    ) -> pd.DataFrame:
+    ) -> None:
         """Show ``df`` with Japanese headers and save it as table ``name`` titled ``title``.
 
-        ``percent`` names (English) columns shown as percentages. Returns the Japanese frame.
+        ``percent`` names (English) columns shown as percentages. Returns nothing, so a cell
+        ending in ``out.table(...)`` shows the table once (a returned frame would be echoed
+        again, unstyled, below it).
         """
         if not _NAME.match(name):
             raise ValueError(f"表の名前は英数字と _ のみ: {name!r}")
@@ -106,4 +108,3 @@ class Outputs:
             if not show_index:
                 styler = styler.hide(axis="index")
             display(HTML(f"<h4 class='gyomu-table-title'>{title}</h4>"), styler)
-        return ja

@@ -58,9 +58,15 @@ def image_count(nb) -> int:
 
 
 def assert_clean(nb) -> str:
-    """No error output and no missing-glyph warning anywhere; returns the output text."""
-    errors = [o for c in nb.cells for o in c.get("outputs", []) if o.get("output_type") == "error"]
+    """No error output, no missing-glyph warning, no table echoed raw after its styled copy
+    (a cell whose last expression is a DataFrame); returns the output text."""
+    outputs = [o for c in nb.cells for o in c.get("outputs", [])]
+    errors = [o for o in outputs if o.get("output_type") == "error"]
     assert not errors, errors
+    echoed = [o["data"]["text/plain"][:200] for o in outputs
+              if o.get("output_type") == "execute_result"
+              and 'class="dataframe"' in o.get("data", {}).get("text/html", "")]
+    assert not echoed, echoed
     text = output_text(nb)
     assert "missing from font" not in text and "Glyph" not in text
     return text

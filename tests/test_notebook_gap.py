@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 import pytest
-from notebook_support import ROOT, copy_sample, execute, image_count, output_text, tables_of
+from notebook_support import (
+    ROOT,
+    assert_clean,
+    copy_sample,
+    execute,
+    image_count,
+    tables_of,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -16,7 +23,7 @@ def run(tmp_path, parameters, cwd=ROOT):
 def test_kasou_denki_from_the_notebooks_folder_with_default_client(tmp_path):
     # no client_dir: the default "data/sample/kasou-denki" must resolve from JupyterLab's cwd
     nb, tables = run(tmp_path, {"interactive": False, "anonymize": True}, cwd=ROOT / "notebooks")
-    text = output_text(nb)
+    text = assert_clean(nb)
     gaps = tables["KPI の現状と目標(ギャップ = 目標までの残り)"]
     assert set(gaps["達成"]) <= {"達成", "未達"} and len(gaps) == 8
     assert "戦略業務比率" in gaps["指標"].tolist()
@@ -43,7 +50,7 @@ def test_kasou_denki_from_the_notebooks_folder_with_default_client(tmp_path):
 def test_project_office_interactive(tmp_path):
     folder = copy_sample(tmp_path, "project-office")
     nb, tables = run(tmp_path, {"client_dir": str(folder), "interactive": True})
-    text = output_text(nb)
+    text = assert_clean(nb)
     assert len(tables["施策ごとの創出工数(時間/月)"]) == 5
     assert "前回と今回の KPI" not in tables  # no history
     assert "前回の調査結果" in text
@@ -56,7 +63,7 @@ def test_client_without_vision_gets_an_explanation(tmp_path):
     folder = copy_sample(tmp_path, "kasou-denki")
     (folder / "vision.yml").unlink()
     nb, tables = run(tmp_path, {"client_dir": str(folder), "interactive": True})
-    text = output_text(nb)
+    text = assert_clean(nb)
     assert "vision.yml** がありません" in text and "```yaml" in text and "measures:" in text
     assert "現状の KPI" in tables and "KPI の現状と目標(ギャップ = 目標までの残り)" not in tables
     assert "施策(measures)がない" in text

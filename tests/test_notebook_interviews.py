@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from notebook_support import ROOT, SAMPLES, copy_sample, execute, output_text, tables_of
+from notebook_support import ROOT, SAMPLES, assert_clean, copy_sample, execute, tables_of
 
 import gyomu
 
@@ -29,7 +29,7 @@ def test_notebook_runs_for_sample_clients(tmp_path, client, interactive):
     issues = tables["定性課題一覧"]
     assert issues["順位"].tolist()[0] == 1 and issues["代表的な発言"].str.startswith("「").all()
     coders = set(gyomu.load_client(ROOT / "data" / "sample" / client).coding["coder"])
-    text = output_text(nb)
+    text = assert_clean(nb)
     if {"coder_a", "coder_b"} <= coders:
         kappa = tables["コーダー間の一致度(coder_a と coder_b)"]
         assert kappa["κ係数"].dropna().between(-1, 1).all() and len(kappa) == len(tables["コードブック"])
