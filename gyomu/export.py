@@ -164,6 +164,10 @@ _STYLE_BLOCK = re.compile(r"<style\b[^>]*>(.*?)</style>", re.S | re.I)
 _CELL_ATTRS = re.compile(r'<(tr|th|td)(?:\s+(?:id|class)="[^"]*")+(?=[\s>])', re.I)
 #: What every column of a too-wide table gets first (em: two Japanese characters and padding).
 MIN_WIDE_EM = 3.7
+#: Left plus right padding of a PDF table cell (em), as in print.css.
+CELL_PAD_EM = 1.2
+#: Text at most this wide (em) is a short value that should not wrap in a PDF table.
+SHORT_EM = 7.0
 #: A4 minus the page margins, in em of the PDF tables' 8 pt font (182 mm = 64.5 em).
 TABLE_EM = 63.0
 
@@ -174,12 +178,17 @@ class _TableCells(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.rows: list[list[tuple[str, int]]] = []
+        self.head = 0  # how many of the rows are header rows (<thead>)
         self._cell: list[str] | None = None
         self._span = 1
+        self._in_head = False
 
     def handle_starttag(self, tag, attrs):
-        if tag == "tr":
+        if tag == "thead":
+            self._in_head = True
+        elif tag == "tr":
             self.rows.append([])
+            self.head += self._in_head
         elif tag in ("td", "th"):
             self._cell = []
             span = dict(attrs).get("colspan") or "1"
@@ -188,7 +197,9 @@ class _TableCells(HTMLParser):
             self._cell.append("\n")
 
     def handle_endtag(self, tag):
-        if tag in ("td", "th") and self._cell is not None:
+        if tag == "thead":
+            self._in_head = False
+        elif tag in ("td", "th") and self._cell is not None:
             if not self.rows:
                 self.rows.append([])
             self.rows[-1].append(("".join(self._cell).strip(), self._span))
@@ -231,31 +242,108 @@ def _text_em(text: str) -> float:
     return max((sum(map(_advance, line)) for line in text.splitlines() or [""]), default=0.0)
 
 
-def column_widths(rows: list[list[tuple[str, int]]], available: float = TABLE_EM) -> list[float]:
+def column_widths(rows: list[list[tuple[str, int]]], available: float = TABLE_EM, *,
+                  head: int = 1) -> list[float]:
     """Column widths (em) for a fixed-layout table that fits ``available`` em.
 
-    Each column wants its widest cell (capped at 60 em, plus padding). When the sum is too
-    wide, every column first gets what it wants up to :data:`MIN_WIDE_EM` (2 characters:
-    codes, numbers and verdicts stay on one line, headers never stack a character per
-    line), and the columns that want more share the rest in proportion to how much more.
+    ``rows`` are the cells' (text, colspan), the first ``head`` of them header rows. Each
+    column wants its widest cell (capped at 60 em, plus padding); when they all fit, that
+    is the answer. Otherwise every column gets up to :data:`MIN_WIDE_EM` (headers never
+    stack a character per line) and the rest of the page goes, a little at a time, to the
+    column where it saves the most printed lines: a row is as tall as its tallest cell, so
+    widening a column of long text only pays where that column sets the height, and a
+    value that would wrap (such as "100.0%") is kept whole when the room allows
+    (:func:`_widths_for_fewest_lines`).
     """
     ncols = max((sum(span for _, span in row) for row in rows), default=0)
     want = [2.0] * ncols
+    lines: list[list[list[float]]] = []  # per row, per column: the width of each text line
     for row in rows[:300]:
+        cells: list[list[float]] = [[] for _ in range(ncols)]
         col = 0
         for text, span in row:
             if span == 1 and col < ncols:
-                want[col] = max(want[col], min(_text_em(text), 60.0) + 1.2)
+                cells[col] = [sum(map(_advance, ln)) for ln in (text.splitlines() or [""])]
+                want[col] = max(want[col], min(max(cells[col]), 60.0) + CELL_PAD_EM)
             col += span
-    total = sum(want)
-    if total <= available or not want:
+        lines.append(cells)
+    if sum(want) <= available or not want:
         return want
     floor = [min(w, MIN_WIDE_EM) for w in want]
     if sum(floor) >= available:
         return [f * available / sum(floor) for f in floor]
-    more = [w - f for w, f in zip(want, floor, strict=True)]
-    room = available - sum(floor)
-    return [f + room * m / sum(more) for f, m in zip(floor, more, strict=True)]
+    widths = _widths_for_fewest_lines(lines, floor, want, available, head=head)
+    room = available - sum(widths)
+    more = [w - x for w, x in zip(want, widths, strict=True)]
+    if room > 1e-9 and sum(more) > 0:  # nothing saves a line any more: share what is left
+        widths = [x + room * m / sum(more) for x, m in zip(widths, more, strict=True)]
+    return widths
+
+
+def _widths_for_fewest_lines(lines: list[list[list[float]]], floor: list[float],
+                             want: list[float], available: float, *, head: int = 1
+                             ) -> list[float]:
+    """Widen columns from ``floor`` towards ``want`` within ``available`` em, each time
+    buying the widening that removes the most printed lines per em. A row's height is its
+    tallest cell; on top, each line of a short value (at most :data:`SHORT_EM` wide: a
+    number, a code, a verdict) counts half, so "100.0%" is not broken when a little room
+    keeps it whole, and each line of long text a hundredth. Header rows count a tenth: a
+    header may wrap, the body rows make the pages. Returns the widths where no widening
+    saves anything or the room is used up.
+    """
+    import numpy as np
+
+    nrows, ncols = len(lines), len(floor)
+    depth = max((len(c) for row in lines for c in row), default=1) or 1
+    em = np.zeros((nrows, ncols, depth))
+    for r, row in enumerate(lines):
+        for c, cell in enumerate(row):
+            em[r, c, : len(cell)] = cell
+    weight = np.ones(nrows)
+    weight[: min(head, nrows)] = 0.1
+    widest = em.max(axis=2)
+    per_line = weight[:, None] * np.where((widest > 0) & (widest <= SHORT_EM), 0.5, 0.01)
+    widths = np.array(floor, dtype=float)
+    top = np.array(want, dtype=float)
+
+    def count(col: int, width: float) -> np.ndarray:
+        usable = max(width - CELL_PAD_EM, 0.5)
+        return np.maximum(np.ceil(em[:, col, :] / usable - 1e-6).sum(axis=1), 1)
+
+    counts = np.stack([count(c, widths[c]) for c in range(ncols)], axis=1)
+
+    def cost(table: np.ndarray) -> float:
+        return float((weight * table.max(axis=1)).sum() + (per_line * table).sum())
+
+    current = cost(counts)
+    room = available - widths.sum()
+    while room > 1e-6:
+        best: tuple[float, int, float, np.ndarray, float] | None = None
+        for c in range(ncols):
+            if widths[c] >= top[c] - 1e-9:
+                continue
+            usable = widths[c] - CELL_PAD_EM
+            # the widths at which some cell of this column loses a line, nearest first
+            steps = em[:, c, :][em[:, c, :] > usable + 1e-9]
+            ahead = np.unique(np.minimum(
+                np.concatenate([steps / np.maximum(np.ceil(steps / max(usable, 0.5) - 1e-6) - 1, 1),
+                                [top[c] - CELL_PAD_EM]]) + CELL_PAD_EM, top[c]))
+            for width in ahead[ahead > widths[c] + 1e-9][:6]:
+                extra = width - widths[c]
+                if extra > room + 1e-9:
+                    break
+                trial = counts.copy()
+                trial[:, c] = count(c, width)
+                gain = current - cost(trial)
+                if gain > 1e-9 and (best is None or gain / extra > best[0]):
+                    best = (gain / extra, c, width, trial, gain)
+        if best is None:
+            break
+        _, c, width, counts, gain = best
+        room -= width - widths[c]
+        widths[c] = width
+        current -= gain
+    return [float(w) for w in widths]
 
 
 def fit_tables(body: str) -> str:
@@ -274,7 +362,7 @@ def fit_tables(body: str) -> str:
     def fit(m: re.Match) -> str:
         parser = _TableCells()
         parser.feed(m.group(0))
-        widths = column_widths(parser.rows)
+        widths = column_widths(parser.rows, head=parser.head or 1)
         if not widths:
             return m.group(0)
         cols = "".join(f'<col style="width:{w:.2f}em">' for w in widths)

@@ -256,3 +256,28 @@ def test_table_columns_are_measured_in_the_fonts_own_widths(tmp_path):
     lines = PdfReader(str(pdf.path)).pages[0].extract_text().splitlines()
     for value in ("120.9%", "100.0%", "1,234.5"):
         assert any(value in line for line in lines), (value, lines)
+
+
+def test_short_values_stay_on_one_line_in_a_table_too_wide_for_the_page(tmp_path):
+    """The interview issue list (ten columns, long quotes) wrapped 言及率 "100.0%" as
+    "100.0 / %": a column of short values keeps them whole, long text shares the rest."""
+    quote = "「いや、たぶん無理だと思います。15分の車検の手配や保険の条件は、私のエクセルにしか入っていないので。」" * 3
+    header = ["順位", "コード", "分類", "定義", "言及した回答者数", "言及率", "言及した発言数",
+              "言及した立場", "代表的な発言", "コードの出所"]
+    values = ["1", "属人化", "課題", "特定の人しか手順や判断基準を知らず、その人が不在だと仕事が止まる状態",
+              "7", "100.0%", "9", "総務メンバー3・(役割未記入)1・他部署1・組織長1・経営1", quote, "人手"]
+    rows = [[(h, 1) for h in header]] + [[(v, 1) for v in values]] * 4
+    widths = export.column_widths(rows)
+    assert sum(widths) == pytest.approx(export.TABLE_EM)
+    rate = header.index("言及率")
+    assert widths[rate] >= export._text_em("100.0%") + 1.2 - 1e-9
+    assert widths[header.index("代表的な発言")] == max(widths)
+    assert widths[header.index("言及した回答者数")] >= export.MIN_WIDE_EM - 1e-9  # header wraps, no stacking
+    head = "".join(f"<th>{h}</th>" for h in header)
+    body = "".join("<tr>" + "".join(f"<td>{v}</td>" for v in values) + "</tr>" for _ in range(4))
+    table = f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+    html = export.page_html(export.fit_tables(table), title="幅", print_css=True,
+                            font_css=export._font_face())
+    pdf = export.html_to_pdf(html, tmp_path / "issues.pdf", numbers=False)
+    text = "\n".join(p.extract_text() for p in PdfReader(str(pdf.path)).pages)
+    assert text.count("100.0%") == 4, text
