@@ -306,43 +306,48 @@ def _widths_for_fewest_lines(lines: list[list[list[float]]], floor: list[float],
     widths = np.array(floor, dtype=float)
     top = np.array(want, dtype=float)
 
-    def count(col: int, width: float) -> np.ndarray:
-        usable = max(width - CELL_PAD_EM, 0.5)
-        return np.maximum(np.ceil(em[:, col, :] / usable - 1e-6).sum(axis=1), 1)
+    def count(col: int, width: np.ndarray) -> np.ndarray:
+        """Lines of each cell of column ``col`` at each of ``width`` (widths x rows)."""
+        usable = np.maximum(width - CELL_PAD_EM, 0.5)[:, None, None]
+        return np.maximum(np.ceil(em[None, :, col, :] / usable - 1e-6).sum(axis=2), 1)
 
-    counts = np.stack([count(c, widths[c]) for c in range(ncols)], axis=1)
+    def breakpoints(c: int) -> tuple[np.ndarray, np.ndarray]:
+        """The widths (on a grid of a quarter em) at which some cell of column ``c`` loses
+        a line, nearest first, and the column's lines at each (widths x rows)."""
+        usable = max(widths[c] - CELL_PAD_EM, 0.5)
+        steps = em[:, c, :][em[:, c, :] > usable + 1e-9]
+        ahead = np.unique(np.minimum(np.ceil(4 * (np.concatenate(
+            [steps / np.maximum(np.ceil(steps / usable - 1e-6) - 1, 1), [top[c] - CELL_PAD_EM]]
+        ) + CELL_PAD_EM) - 1e-6) / 4, top[c]))
+        ahead = ahead[ahead > widths[c] + 1e-9][:12]
+        return ahead, count(c, ahead)
 
-    def cost(table: np.ndarray) -> float:
-        return float((weight * table.max(axis=1)).sum() + (per_line * table).sum())
-
-    current = cost(counts)
+    counts = np.stack([count(c, widths[c : c + 1])[0] for c in range(ncols)], axis=1)
+    options = [breakpoints(c) for c in range(ncols)]
     room = available - widths.sum()
     while room > 1e-6:
-        best: tuple[float, int, float, np.ndarray, float] | None = None
-        for c in range(ncols):
-            if widths[c] >= top[c] - 1e-9:
+        height = counts.max(axis=1)
+        order = np.argsort(-counts, axis=1, kind="stable")
+        tallest, second = order[:, 0], counts[np.arange(nrows), order[:, 1]] if ncols > 1 else 0
+        best: tuple[float, int, float, np.ndarray] | None = None
+        for c, (ahead, lines_at) in enumerate(options):
+            fits = ahead <= widths[c] + room + 1e-9
+            if not fits.any():
                 continue
-            usable = widths[c] - CELL_PAD_EM
-            # the widths at which some cell of this column loses a line, nearest first
-            steps = em[:, c, :][em[:, c, :] > usable + 1e-9]
-            ahead = np.unique(np.minimum(
-                np.concatenate([steps / np.maximum(np.ceil(steps / max(usable, 0.5) - 1e-6) - 1, 1),
-                                [top[c] - CELL_PAD_EM]]) + CELL_PAD_EM, top[c]))
-            for width in ahead[ahead > widths[c] + 1e-9][:6]:
-                extra = width - widths[c]
-                if extra > room + 1e-9:
-                    break
-                trial = counts.copy()
-                trial[:, c] = count(c, width)
-                gain = current - cost(trial)
-                if gain > 1e-9 and (best is None or gain / extra > best[0]):
-                    best = (gain / extra, c, width, trial, gain)
+            ahead, new = ahead[fits], lines_at[fits]
+            others = np.where(tallest == c, second, height)  # the row's height without column c
+            gain = ((weight * (height - np.maximum(others, new))).sum(axis=1)
+                    + ((counts[:, c] - new) * per_line[:, c]).sum(axis=1))
+            rate = gain / (ahead - widths[c])
+            k = int(np.argmax(rate))
+            if gain[k] > 1e-9 and (best is None or rate[k] > best[0]):
+                best = (float(rate[k]), c, float(ahead[k]), new[k])
         if best is None:
             break
-        _, c, width, counts, gain = best
+        _, c, width, counts[:, c] = best
         room -= width - widths[c]
         widths[c] = width
-        current -= gain
+        options[c] = breakpoints(c)
     return [float(w) for w in widths]
 
 
