@@ -13,8 +13,9 @@ A client's run is written to a temporary folder next to the target and swapped i
 everything succeeded; a failed run leaves the earlier report untouched and keeps its executed
 notebooks under ``<output>/<client>/_failed/<wave>/`` for debugging. Clients run in parallel
 worker processes (``jobs``) or on a Dask cluster (``dask_address``). Each notebook gets a
-fresh kernel forked from a pre-imported zygote (:mod:`gyomu.kernels`); the exports run in a
-thread while the next notebook executes. ``jobs`` bounds the CPU-heavy steps (executing a
+fresh kernel forked from a pre-imported zygote (:mod:`gyomu.kernels`); the exports run while
+the next notebook executes (in a thread, or in export processes when a client has cores to
+itself). ``jobs`` bounds the CPU-heavy steps (executing a
 notebook, laying out a PDF, combining) that run at once across all clients, so ``--jobs 1``
 uses one core and ``--jobs N`` about N.
 """
@@ -272,6 +273,8 @@ class _Worker:
         from . import kernels
 
         self.factory = None
+        self._exporters: Any = None
+        self._exporters_size = 0
         if zygote:
             self.factory = kernels.SharedKernelFactory(zygote)
         elif kernels.FORK_SUPPORTED:
@@ -293,8 +296,11 @@ class _Worker:
     @classmethod
     def shutdown(cls) -> None:
         with cls._lock:
-            if cls._instance is not None and cls._instance.factory is not None:
-                cls._instance.factory.close()
+            if cls._instance is not None:
+                if cls._instance.factory is not None:
+                    cls._instance.factory.close()
+                if cls._instance._exporters is not None:
+                    cls._instance._exporters.shutdown(wait=True, cancel_futures=True)
             cls._instance = None
 
     def kernel(self, cwd: Path):
@@ -302,9 +308,53 @@ class _Worker:
 
         return start_kernel(cwd, self.factory)
 
+    def exporters(self, size: int):
+        """A pool of ``size`` processes with WeasyPrint set up, for PDFs side by side (the
+        export thread holds the GIL: one process lays out one PDF at a time). Started here,
+        warmed up in the background, reused by later clients; a broken pool is replaced."""
+        from concurrent.futures import ProcessPoolExecutor
+
+        with self._lock:
+            pool = self._exporters
+            if pool is not None and (self._exporters_size < size or getattr(pool, "_broken", False)):
+                pool.shutdown(wait=False, cancel_futures=True)
+                pool = None
+            if pool is None:
+                pool = ProcessPoolExecutor(size, mp_context=process_context(),
+                                           initializer=_warm_exports)
+                # start every process now, in the background (the fork server imports the
+                # report modules first): they warm up while the notebooks run
+                threading.Thread(target=_start_processes, args=(pool, size), daemon=True).start()
+                self._exporters, self._exporters_size = pool, size
+            return pool
+
+
+def _start_processes(pool: Any, size: int) -> None:
+    with contextlib.suppress(RuntimeError):  # shut down meanwhile
+        for _ in range(size):
+            pool.submit(os.getpid)
+
+
+#: What worker processes import once, in the server they fork from.
+_PRELOAD = ["gyomu.runner", "gyomu.export", "gyomu.tables_xlsx", "gyomu.intake", "papermill",
+            "nbconvert", "weasyprint", "pypdf", "xlsxwriter"]
+
+
+def process_context():
+    """The multiprocessing context of gyomu's worker processes: forked from a server that
+    imported the report modules once (``forkserver``), else ``spawn``."""
+    import multiprocessing as mp
+
+    try:
+        ctx = mp.get_context("forkserver")
+        ctx.set_forkserver_preload(_PRELOAD)
+    except ValueError:  # no fork on this platform
+        ctx = mp.get_context("spawn")
+    return ctx
+
 
 def _warm_exports() -> None:
-    """Import and set up nbconvert and WeasyPrint (run in the export thread, early)."""
+    """Import and set up nbconvert and WeasyPrint (early, in the export thread or process)."""
     from . import export
 
     export._exporter()
@@ -367,11 +417,15 @@ def execute_notebook(nb_path: Path, executed: Path, params: dict[str, Any], km: 
             release(km)
 
 
-def _export_notebook(nb, stem: str, folder: Path, footer_name: str, slots: Any = None):
-    """The notebook's ``.html`` and PDF handout (holding one of ``slots`` meanwhile)."""
+def _export_notebook(nb, stem: str, folder: Path, footer_name: str, slots: Any = None,
+                     processes: Any = None):
+    """The notebook's ``.html`` and PDF handout (holding one of ``slots`` meanwhile), made
+    by one of ``processes`` (an executor) when given."""
     from . import export
 
     with _slot(slots):
+        if processes is not None:
+            return processes.submit(_export_notebook, nb, stem, folder, footer_name).result()
         title = export.notebook_title(nb, stem)
         body = export.notebook_body(nb)
         (folder / f"{stem}.html").write_text(export.page_html(body, title=title), encoding="utf-8")
@@ -468,8 +522,11 @@ def run_client(
     out_root.mkdir(parents=True, exist_ok=True)
     tmp = out_root / f".tmp-{uuid.uuid4().hex[:12]}"
     tmp.mkdir()
-    pool = ThreadPoolExecutor(1, thread_name_prefix="gyomu-export")
-    pool.submit(_warm_exports)
+    # with cores to spare, PDFs are laid out side by side in export processes
+    processes = worker.exporters(parallel) if parallel > 1 else None
+    pool = ThreadPoolExecutor(parallel if processes else 1, thread_name_prefix="gyomu-export")
+    if processes is None:
+        pool.submit(_warm_exports)
     prestart = ThreadPoolExecutor(1, thread_name_prefix="gyomu-kernel")
     next_km: Future | None = prestart.submit(worker.kernel, tmp)
     from . import SurveyError, load_client
@@ -522,7 +579,7 @@ def run_client(
             results[i] = res
             if res.ok and all(r is None or r.ok for r in results):  # never after a failure
                 exports[i] = pool.submit(_export_notebook, nb, nb_path.stem, tmp, footer_name,
-                                         slots)
+                                         slots, processes)
         if progress:
             progress(client_id, nb_path.stem, res.ok)
 
@@ -551,7 +608,11 @@ def run_client(
                 result.error = f"PDF/HTML の出力に失敗しました: {type(exc).__name__}: {exc}"
         if all(n.ok for n in result.notebooks) and not result.error:
             with _slot(slots):
-                _finish(client, client_id, tmp, parts, anon)
+                finish = (client.name, client.wave, client_id, tmp, parts, anon)
+                if processes is not None:
+                    processes.submit(_finish, *finish).result()
+                else:
+                    _finish(*finish)
             replace_dir(tmp, target)
             result.ok = True
             result.output = target
@@ -581,15 +642,16 @@ def run_client(
     return done()
 
 
-def _finish(client, client_id: str, folder: Path, parts: list, anonymized: bool) -> None:
+def _finish(client_name: str, wave: str, client_id: str, folder: Path, parts: list,
+            anonymized: bool) -> None:
     """Combined PDF and tables.xlsx, then drop the intermediate table pickles."""
     from . import export
     from .outputs import read_tables
     from .tables_xlsx import write_tables_xlsx
 
     note = "氏名は仮名（担当A、担当B …）で表示しています。" if anonymized else ""
-    export.combine_pdfs(parts, folder / f"{client_id}{COMBINED_SUFFIX}", client_name=client.name,
-                        wave=client.wave, date=dt.date.today().strftime("%Y年%m月%d日"), note=note)
+    export.combine_pdfs(parts, folder / f"{client_id}{COMBINED_SUFFIX}", client_name=client_name,
+                        wave=wave, date=dt.date.today().strftime("%Y年%m月%d日"), note=note)
     write_tables_xlsx(read_tables(folder), folder / "tables.xlsx")
     shutil.rmtree(folder / "tables", ignore_errors=True)
 
@@ -715,16 +777,9 @@ def run_reports(
 def _run_processes(args: list[tuple], workers: int, tick: Callable,
                    jobs: int | None = None) -> list[ClientResult]:
     """The clients' runs in ``workers`` processes, at most ``jobs`` heavy steps at once."""
-    import multiprocessing as mp
     from concurrent.futures import ProcessPoolExecutor
 
-    try:  # workers fork from a server that imported the report modules once
-        ctx = mp.get_context("forkserver")
-        ctx.set_forkserver_preload(["gyomu.runner", "gyomu.export", "gyomu.tables_xlsx",
-                                    "gyomu.intake", "papermill", "nbconvert", "weasyprint",
-                                    "pypdf", "xlsxwriter"])
-    except ValueError:  # no fork on this platform
-        ctx = mp.get_context("spawn")
+    ctx = process_context()
     queue = ctx.Queue()
     slots = ctx.BoundedSemaphore(jobs or workers)
 

@@ -11,6 +11,7 @@ Two pipelines run once per module:
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import threading
@@ -239,6 +240,10 @@ def test_one_client_runs_its_notebooks_side_by_side(tmp_path):
     assert combined.index("メンバー別の工数（フィクスチャ） 3") < combined.index("業務別の工数（フィクスチャ） 4")
     book = openpyxl.load_workbook(folder / "tables.xlsx", read_only=True)
     assert book.sheetnames == ["メンバー別の月間工数", "大分類別の月間工数", "工数明細（担当者別）"]
+    # the PDFs were laid out in two export processes (not in this process's export thread)
+    pool = runner._Worker.get()._exporters
+    assert pool is not None and len(pool._processes) == 2
+    assert pool.submit(os.getpid).result() != os.getpid()
 
 
 class CountingSlots:
