@@ -135,7 +135,9 @@ def plot_person_dependency(data: pd.DataFrame, *, ax: Axes | None = None, top: i
         labels = [f"{_short(t, 16)}({_short(m, 10)})" for t, m in zip(d["task"], d["members"], strict=True)]
         colors = [DOCUMENTED_COLORS.get(x, "#999999") for x in d["documented"]]
         ax.barh(labels, d["hours"].to_numpy(dtype=float), color=colors)
-        ax.legend(handles=[Patch(color=c, label=f"マニュアル{k}") for k, c in DOCUMENTED_COLORS.items()],
+        shown = set(d["documented"])  # only the kinds that have a bar
+        ax.legend(handles=[Patch(color=c, label=f"マニュアル{k}")
+                           for k, c in DOCUMENTED_COLORS.items() if k in shown],
                   loc="lower right", frameon=True)
     ax.set_xlabel("工数(時間/月)")
     ax.set_title("属人化業務(担当できる人が1人の業務)")

@@ -93,6 +93,8 @@ def test_dependency_and_resignation_risk(client):
     assert sorted(_bar_widths(ax)) == [60, 60]
     colors = {to_hex(p.get_facecolor()) for p in ax.patches}
     assert colors == {wp.DOCUMENTED_COLORS["無"], wp.DOCUMENTED_COLORS["不明"]}
+    # the legend names only the kinds drawn (no "マニュアル有" without such a bar)
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["マニュアル無", "マニュアル不明"]
     ax = wp.plot_resignation_risk(w.resignation_risk(client))
     _render(ax)
     # 井上 (M2): 60 h, all undocumented; 青木 (M1): 60 h, manual blank → second segment
