@@ -162,6 +162,11 @@ def notebook_body(nb: nbformat.NotebookNode) -> str:
 _TABLE = re.compile(r"(<table\b[^>]*>)(\s*<caption\b.*?</caption>)?(.*?</table>)", re.S | re.I)
 _STYLE_BLOCK = re.compile(r"<style\b[^>]*>(.*?)</style>", re.S | re.I)
 _CELL_ATTRS = re.compile(r'<(tr|th|td)(?:\s+(?:id|class)="[^"]*")+(?=[\s>])', re.I)
+#: A header ending in its unit, "削減工数(時間/月)": the unit is printed whole, on a line of
+#: its own when the column is narrow, rather than broken as "(時 / 間/ / 月)".
+_UNIT = re.compile(r"^(.*\S)\s*([(（][^()（）<>]{1,8}[)）])$", re.S)
+_THEAD = re.compile(r"<thead\b.*?</thead>", re.S | re.I)
+_UNIT_HEADER = re.compile(r"(<th\b[^>]*>)(\s*[^<]*?\S)\s*([(（][^()（）<>]{1,8}[)）])(\s*</th>)", re.I)
 #: What every column of a too-wide table gets first (em: two Japanese characters and padding).
 MIN_WIDE_EM = 3.7
 #: Left plus right padding of a PDF table cell (em), as in print.css.
@@ -249,7 +254,8 @@ def column_widths(rows: list[list[tuple[str, int]]], available: float = TABLE_EM
     ``rows`` are the cells' (text, colspan), the first ``head`` of them header rows. Each
     column wants its widest cell (capped at 60 em, plus padding); when they all fit, that
     is the answer. Otherwise every column gets up to :data:`MIN_WIDE_EM` (headers never
-    stack a character per line) and the rest of the page goes, a little at a time, to the
+    stack a character per line), or the width of its header's unit such as "(時間/月)",
+    which :func:`fit_tables` keeps whole, and the rest of the page goes, a little at a time, to the
     column where it saves the most printed lines: a row is as tall as its tallest cell, so
     widening a column of long text only pays where that column sets the height, and a
     value that would wrap (such as "100.0%") is kept whole when the room allows
@@ -258,18 +264,22 @@ def column_widths(rows: list[list[tuple[str, int]]], available: float = TABLE_EM
     ncols = max((sum(span for _, span in row) for row in rows), default=0)
     want = [2.0] * ncols
     lines: list[list[list[float]]] = []  # per row, per column: the width of each text line
-    for row in rows[:300]:
+    for r, row in enumerate(rows[:300]):
         cells: list[list[float]] = [[] for _ in range(ncols)]
         col = 0
         for text, span in row:
             if span == 1 and col < ncols:
                 cells[col] = [sum(map(_advance, ln)) for ln in (text.splitlines() or [""])]
                 want[col] = max(want[col], min(max(cells[col]), 60.0) + CELL_PAD_EM)
+                found = _UNIT.match(text) if r < head else None
+                if found:  # wrapped, the unit goes to a line of its own
+                    cells[col] = [_text_em(found.group(1)), _text_em(found.group(2))]
             col += span
         lines.append(cells)
+    unit = _unit_widths(rows[:head], ncols)
     if sum(want) <= available or not want:
         return want
-    floor = [min(w, MIN_WIDE_EM) for w in want]
+    floor = [min(w, max(MIN_WIDE_EM, u)) for w, u in zip(want, unit, strict=True)]
     if sum(floor) >= available:
         return [f * available / sum(floor) for f in floor]
     widths = _widths_for_fewest_lines(lines, floor, want, available, head=head)
@@ -280,14 +290,28 @@ def column_widths(rows: list[list[tuple[str, int]]], available: float = TABLE_EM
     return widths
 
 
+def _unit_widths(head: list[list[tuple[str, int]]], ncols: int) -> list[float]:
+    """Per column, the width (em, with padding) of the unit its header rows end in, printed
+    whole ("(時間/月)"); 0 for a column without."""
+    need = [0.0] * ncols
+    for row in head:
+        col = 0
+        for text, span in row:
+            found = _UNIT.match(text)
+            if span == 1 and col < ncols and found:
+                need[col] = max(need[col], _text_em(found.group(2)) + CELL_PAD_EM)
+            col += span
+    return need
+
+
 def _widths_for_fewest_lines(lines: list[list[list[float]]], floor: list[float],
                              want: list[float], available: float, *, head: int = 1
                              ) -> list[float]:
     """Widen columns from ``floor`` towards ``want`` within ``available`` em, each time
     buying the widening that removes the most printed lines per em. A row's height is its
     tallest cell; on top, each line of a short value (at most :data:`SHORT_EM` wide: a
-    number, a code, a verdict) counts half, so "100.0%" is not broken when a little room
-    keeps it whole, and each line of long text a hundredth. Header rows count a tenth: a
+    number, a code, a verdict) counts once more, so "100.0%" or "現場に残す" is not broken
+    when some room keeps it whole, and each line of long text a hundredth. Header rows count a tenth: a
     header may wrap, the body rows make the pages. Returns the widths where no widening
     saves anything or the room is used up.
     """
@@ -302,7 +326,7 @@ def _widths_for_fewest_lines(lines: list[list[list[float]]], floor: list[float],
     weight = np.ones(nrows)
     weight[: min(head, nrows)] = 0.1
     widest = em.max(axis=2)
-    per_line = weight[:, None] * np.where((widest > 0) & (widest <= SHORT_EM), 0.5, 0.01)
+    per_line = weight[:, None] * np.where((widest > 0) & (widest <= SHORT_EM), 1.0, 0.01)
     widths = np.array(floor, dtype=float)
     top = np.array(want, dtype=float)
 
@@ -371,6 +395,9 @@ def fit_tables(body: str) -> str:
         if not widths:
             return m.group(0)
         cols = "".join(f'<col style="width:{w:.2f}em">' for w in widths)
+        head = parser.head or 1
+        keep_units = all(w >= u - 1e-6 for w, u in  # not so if squeezed below them
+                         zip(widths, _unit_widths(parser.rows[:head], len(widths)), strict=True))
         style = f"table-layout:fixed;width:{sum(widths):.2f}em"
         open_tag = m.group(1)
         if "style=" in open_tag:
@@ -378,6 +405,9 @@ def fit_tables(body: str) -> str:
         else:
             open_tag = open_tag[:-1] + f' style="{style}">'
         rest = m.group(3)
+        if keep_units:  # a unit wraps as a whole: "削減工数 / (時間/月)"
+            rest = _THEAD.sub(lambda t: _UNIT_HEADER.sub(
+                r'\1\2<span style="white-space:nowrap">\3</span>\4', t.group(0)), rest)
         table_id = re.search(r'\bid="([^"]+)"', open_tag)
         if not (table_id and table_id.group(1) in styled):
             rest = _CELL_ATTRS.sub(r"<\1", rest)

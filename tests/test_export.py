@@ -281,3 +281,31 @@ def test_short_values_stay_on_one_line_in_a_table_too_wide_for_the_page(tmp_path
     pdf = export.html_to_pdf(html, tmp_path / "issues.pdf", numbers=False)
     text = "\n".join(p.extract_text() for p in PdfReader(str(pdf.path)).pages)
     assert text.count("100.0%") == 4, text
+
+
+def test_a_headers_unit_is_printed_whole_in_a_table_too_wide_for_the_page(tmp_path):
+    """The consolidation table printed "削減工数(時間/月)" as "削減 / 工数 / (時 / 間/ /
+    月)": in a narrow column a header's unit goes to a line of its own, whole."""
+    reason = "定型業務、月31時間とまとまった工数、難易度2と易しい、リモート可、マニュアル有、純効果+4.2時間/月"
+    header = ["業務ID", "業務名", "大分類", "月間工数", "実施人数", "集約適性スコア",
+              "削減工数(時間/月)", "引き継ぎ工数(時間/月)", "純効果(時間/月)", "判定", "理由"]
+    values = ["T32", "勤怠データの集計・確認", "人事労務", "30.8", "2", "0.8", "8.7", "4.5", "4.2",
+              "集約推奨", reason]
+    rows = [[(h, 1) for h in header]] + [[(v, 1) for v in values]] * 6
+    widths = export.column_widths(rows)
+    assert sum(widths) == pytest.approx(export.TABLE_EM)
+    for i in (6, 7, 8):
+        assert widths[i] >= export._text_em("(時間/月)") + export.CELL_PAD_EM - 1e-9
+    head = "".join(f"<th>{h}</th>" for h in header)
+    body = "".join("<tr>" + "".join(f"<td>{v}</td>" for v in values) + "</tr>" for _ in range(6))
+    table = f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+    fitted = export.fit_tables(table)
+    assert fitted.count('<span style="white-space:nowrap">(時間/月)</span>') == 3
+    html = export.page_html(fitted, title="単位", print_css=True, font_css=export._font_face())
+    pdf = export.html_to_pdf(html, tmp_path / "units.pdf", numbers=False)
+    text = PdfReader(str(pdf.path)).pages[0].extract_text()
+    assert text.count("(時間/月)") == 3, text
+    assert text.count("集約推奨") == 6, text  # the verdicts stay whole too
+    # where the columns all fit, a header keeps its unit on its line
+    small = [[("工数(時間/月)", 1)], [("1.0", 1)]]
+    assert export.column_widths(small) == [export._text_em("工数(時間/月)") + export.CELL_PAD_EM]
