@@ -164,9 +164,10 @@ _STYLE_BLOCK = re.compile(r"<style\b[^>]*>(.*?)</style>", re.S | re.I)
 _CELL_ATTRS = re.compile(r'<(tr|th|td)(?:\s+(?:id|class)="[^"]*")+(?=[\s>])', re.I)
 #: A header ending in its unit, "削減工数(時間/月)": the unit is printed whole, on a line of
 #: its own when the column is narrow, rather than broken as "(時 / 間/ / 月)".
-_UNIT = re.compile(r"^(.*\S)\s*([(（][^()（）<>]{1,8}[)）])$", re.S)
+_UNIT_TEXT = r"[(（][^()（）<>]{1,8}[)）]"
+_UNIT = re.compile(rf"^(.*\S)\s*({_UNIT_TEXT})$", re.S)
 _THEAD = re.compile(r"<thead\b.*?</thead>", re.S | re.I)
-_UNIT_HEADER = re.compile(r"(<th\b[^>]*>)(\s*[^<]*?\S)\s*([(（][^()（）<>]{1,8}[)）])(\s*</th>)", re.I)
+_UNIT_HEADER = re.compile(rf"(<th\b[^>]*>)(\s*[^<]*?\S)\s*({_UNIT_TEXT})(\s*</th>)", re.I)
 #: What every column of a too-wide table gets first (em: two Japanese characters and padding).
 MIN_WIDE_EM = 3.7
 #: Left plus right padding of a PDF table cell (em), as in print.css.
@@ -391,11 +392,11 @@ def fit_tables(body: str) -> str:
     def fit(m: re.Match) -> str:
         parser = _TableCells()
         parser.feed(m.group(0))
-        widths = column_widths(parser.rows, head=parser.head or 1)
+        head = parser.head or 1
+        widths = column_widths(parser.rows, head=head)
         if not widths:
             return m.group(0)
         cols = "".join(f'<col style="width:{w:.2f}em">' for w in widths)
-        head = parser.head or 1
         keep_units = all(w >= u - 1e-6 for w, u in  # not so if squeezed below them
                          zip(widths, _unit_widths(parser.rows[:head], len(widths)), strict=True))
         style = f"table-layout:fixed;width:{sum(widths):.2f}em"
