@@ -7,6 +7,7 @@ with pip and makes it the default family, so charts never show tofu boxes. Use
 
 from __future__ import annotations
 
+import struct
 from pathlib import Path
 
 import matplotlib
@@ -47,8 +48,16 @@ def heatmap(data, **kwargs):
 
 
 def set_theme(style: str = "whitegrid", context: str = "notebook", **kwargs) -> None:
-    """Set the seaborn theme and keep the Japanese font (seaborn's own call resets it)."""
-    rc = {"axes.unicode_minus": False, "figure.dpi": 110, "savefig.dpi": 200}
+    """Set the seaborn theme and keep the Japanese font (seaborn's own call resets it).
+
+    Titles sit just above the axes (``axes.titley=1.0``). matplotlib's automatic title
+    position measures every tick label of both axes at each drawing, because the theme's
+    hidden ticks leave their position "unknown"; gyomu's charts keep their x labels below
+    the axes, so the title lands on the same pixel anyway, sooner. For a chart with labels
+    on top, pass ``rc={"axes.titley": None}``.
+    """
+    rc = {"axes.unicode_minus": False, "figure.dpi": 110, "savefig.dpi": 200,
+          "axes.titley": 1.0}
     rc.update(kwargs.pop("rc", {}))
     sns.set_theme(style=style, context=context, font=FONT_NAME, rc=rc, **kwargs)
     matplotlib.rcParams["font.family"] = [FONT_NAME]
@@ -76,23 +85,55 @@ def font_css() -> str:
     )
 
 
+def rgb_png(pixels, dpi: float | None = None) -> bytes:
+    """An 8-bit RGB PNG of ``pixels`` (height x width x 3 ``uint8``), written directly.
+
+    Every row uses PNG's "Up" filter (the difference to the row above), compressed by zlib
+    at level 1: charts are mostly flat colour, so this is about as small as Pillow's
+    adaptive filtering and three times faster to encode. ``dpi`` goes into ``pHYs``.
+    """
+    import zlib
+
+    import numpy as np
+
+    rows = np.ascontiguousarray(pixels, dtype=np.uint8)
+    height, width, _ = rows.shape
+    flat = rows.reshape(height, width * 3)
+    filtered = np.empty((height, width * 3 + 1), dtype=np.uint8)
+    filtered[:, 0] = 2  # Up
+    filtered[0, 0] = 0  # the first row has no row above: None
+    filtered[0, 1:] = flat[0]
+    np.subtract(flat[1:], flat[:-1], out=filtered[1:, 1:])
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (struct.pack(">I", len(data)) + kind + data
+                + struct.pack(">I", zlib.crc32(kind + data)))
+
+    head = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    phys = b""
+    if dpi:
+        per_metre = round(dpi / 0.0254)
+        phys = chunk(b"pHYs", struct.pack(">IIB", per_metre, per_metre, 1))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", head) + phys
+            + chunk(b"IDAT", zlib.compress(filtered.tobytes(), 1)) + chunk(b"IEND", b""))
+
+
 class _OpaquePngCanvas(FigureCanvasAgg):
     """Agg canvas for the ``opaque_png`` savefig format (see :data:`OPAQUE_PNG`)."""
 
     def print_opaque_png(self, filename_or_obj, *, metadata=None, pil_kwargs=None,
                          **_: object) -> None:  # dpi, colours: set on the figure by savefig
-        from PIL import Image
-
         if to_rgba(self.figure.patch.get_facecolor())[3] < 1.0:  # see-through: keep alpha
             self.print_png(filename_or_obj, metadata=metadata, pil_kwargs=pil_kwargs)
             return
         FigureCanvasAgg.draw(self)
-        buffer = self.buffer_rgba()
-        size = (int(buffer.shape[1]), int(buffer.shape[0]))
-        image = Image.frombuffer("RGBA", size, buffer, "raw", "RGBA", 0, 1).convert("RGB")
-        dpi = self.figure.dpi
-        image.save(filename_or_obj, format="png", dpi=(dpi, dpi),
-                   **{"compress_level": 1, **(pil_kwargs or {})})
+        import numpy as np
+
+        data = rgb_png(np.asarray(self.buffer_rgba())[:, :, :3], dpi=self.figure.dpi)
+        if hasattr(filename_or_obj, "write"):
+            filename_or_obj.write(data)
+        else:
+            Path(filename_or_obj).write_bytes(data)
 
 
 #: A savefig format: a PNG without alpha channel for figures with an opaque background

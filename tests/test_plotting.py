@@ -77,6 +77,25 @@ def test_opaque_png_is_rgb_with_the_same_pixels_as_matplotlibs_png():
     assert a.info["dpi"] == pytest.approx((150, 150), abs=0.1)
 
 
+def test_rgb_png_decodes_to_the_same_pixels(tmp_path):
+    """Random pixels exercise the Up filter's wrap-around (differences modulo 256)."""
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    from gyomu.plotting import OPAQUE_PNG, rgb_png
+
+    pixels = np.random.default_rng(7).integers(0, 256, size=(37, 53, 3), dtype=np.uint8)
+    decoded = Image.open(io.BytesIO(rgb_png(pixels, dpi=220)))
+    assert decoded.mode == "RGB"
+    assert np.array_equal(np.asarray(decoded), pixels)
+    assert decoded.info["dpi"] == pytest.approx((220, 220), abs=0.1)
+    # a figure saved to a path, not a file object
+    _chart().savefig(tmp_path / "chart.png", format=OPAQUE_PNG, dpi=90)
+    assert Image.open(tmp_path / "chart.png").mode == "RGB"
+
+
 def test_opaque_png_keeps_alpha_for_a_see_through_figure():
     import io
 
@@ -123,3 +142,25 @@ def test_heatmap_skips_seaborns_trial_draw_and_looks_the_same():
     with pytest.raises(ValueError):
         plotting.heatmap([[1, 2], [3]])  # a ragged table: seaborn raises ...
     assert matrix._draw_figure is original  # ... and the trial draw is back all the same
+
+
+def test_titles_sit_where_matplotlibs_automatic_placement_puts_them():
+    """The theme fixes the title's height (no tick-label measuring at every drawing);
+    for charts with their labels below the axes the pixels are the same."""
+    import io
+
+    assert matplotlib.rcParams["axes.titley"] == 1.0
+
+    def png(auto: bool) -> bytes:
+        with matplotlib.rc_context({"axes.titley": None} if auto else {}):
+            fig, axes = plt.subplots(1, 2, figsize=(6, 2.5))
+            sns.barplot(x=LABELS, y=[5, 4, 3, 2, 1], ax=axes[0])
+            axes[0].set_title("大分類別の月間工数（時間）")
+            plotting.heatmap([[12, 3], [4, 25]], ax=axes[1], annot=True)
+            axes[1].set_title("メンバー × 大分類", loc="left")
+            buf = io.BytesIO()
+            fig.savefig(buf, format="png", dpi=80, bbox_inches="tight")
+            plt.close(fig)
+            return buf.getvalue()
+
+    assert png(auto=False) == png(auto=True)
