@@ -27,6 +27,8 @@ import contextlib
 import ctypes
 import ctypes.util
 import datetime as dt
+import heapq
+import itertools
 import os
 import re
 import shutil
@@ -206,6 +208,56 @@ def _safe_wave(wave: str) -> str:
 def _slot(slots: Any):
     """Hold one of ``slots`` (a semaphore bounding the CPU-heavy steps) while in the block."""
     return slots if slots is not None else contextlib.nullcontext()
+
+
+class PriorityGate:
+    """``size`` turns at once, given to waiters by priority (lower first), then by arrival.
+
+    One client's notebooks go before its PDFs: every PDF waits for its notebook, so a
+    notebook that starts late makes the whole report late.
+    """
+
+    def __init__(self, size: int) -> None:
+        self._free = size
+        self._waiting: list[tuple[int, int]] = []
+        self._tickets = itertools.count()
+        self._cond = threading.Condition()
+
+    @contextlib.contextmanager
+    def turn(self, priority: int = 0):
+        """Wait for a turn, hold it while in the block."""
+        with self._cond:
+            ticket = (priority, next(self._tickets))
+            heapq.heappush(self._waiting, ticket)
+            while not self._free or self._waiting[0] != ticket:
+                self._cond.wait()
+            heapq.heappop(self._waiting)
+            self._free -= 1
+            self._cond.notify_all()  # the next in line may have a turn too
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._free += 1
+                self._cond.notify_all()
+
+
+class _Turn:
+    """A turn at ``gate`` (when given) with ``priority``, then one of the shared ``slots``."""
+
+    def __init__(self, gate: PriorityGate | None, priority: int, slots: Any) -> None:
+        self.gate, self.priority, self.slots = gate, priority, slots
+        self._held: list[contextlib.ExitStack] = []
+
+    def __enter__(self) -> None:
+        stack = contextlib.ExitStack()
+        if self.gate is not None:
+            stack.enter_context(self.gate.turn(self.priority))
+        stack.enter_context(_slot(self.slots))
+        self._held.append(stack)
+
+    def __exit__(self, *exc: object) -> None:
+        self._held.pop().close()
 
 
 def expected_seconds(notebooks: list[Path], previous: Path | None = None) -> list[float]:
@@ -524,6 +576,8 @@ def run_client(
     tmp.mkdir()
     # with cores to spare, PDFs are laid out side by side in export processes
     processes = worker.exporters(parallel) if parallel > 1 else None
+    # side by side, this client's notebooks take turns before its PDFs
+    gate = PriorityGate(parallel) if parallel > 1 else None
     pool = ThreadPoolExecutor(parallel if processes else 1, thread_name_prefix="gyomu-export")
     if processes is None:
         pool.submit(_warm_exports)
@@ -569,7 +623,7 @@ def run_client(
         try:
             nb = execute_notebook(nb_path, executed, params, get_kernel(),
                                   new_kernel=lambda: worker.kernel(tmp), release=release,
-                                  slots=slots)
+                                  slots=_Turn(gate, 0, slots))
             res.ok = True
         except Exception as exc:  # noqa: BLE001 - one notebook's failure is reported
             res.cell, res.error = _executed_error(exc)
@@ -579,7 +633,7 @@ def run_client(
             results[i] = res
             if res.ok and all(r is None or r.ok for r in results):  # never after a failure
                 exports[i] = pool.submit(_export_notebook, nb, nb_path.stem, tmp, footer_name,
-                                         slots, processes)
+                                         _Turn(gate, 1, slots), processes)
         if progress:
             progress(client_id, nb_path.stem, res.ok)
 
@@ -593,7 +647,8 @@ def run_client(
                 run_one(i, current.result, lambda km: prestart.submit(_shutdown, km))
         else:  # the notebooks are independent: run them side by side, each in a fresh kernel
             first, next_km = next_km, None
-            with ThreadPoolExecutor(parallel, thread_name_prefix="gyomu-notebook") as ex:
+            # every notebook waits at the gate from the start, ahead of any PDF
+            with ThreadPoolExecutor(len(order), thread_name_prefix="gyomu-notebook") as ex:
                 futures = [ex.submit(run_one, i, first.result if n == 0 else
                                      (lambda: worker.kernel(tmp)), _shutdown)
                            for n, i in enumerate(order)]
@@ -607,7 +662,7 @@ def run_client(
             except Exception as exc:  # noqa: BLE001
                 result.error = f"PDF/HTML の出力に失敗しました: {type(exc).__name__}: {exc}"
         if all(n.ok for n in result.notebooks) and not result.error:
-            with _slot(slots):
+            with _Turn(gate, 1, slots):
                 finish = (client.name, client.wave, client_id, tmp, parts, anon)
                 if processes is not None:
                     processes.submit(_finish, *finish).result()

@@ -15,6 +15,7 @@ import os
 import re
 import shutil
 import threading
+import time
 from pathlib import Path
 
 import nbformat
@@ -253,10 +254,12 @@ class CountingSlots:
         self._slots = threading.BoundedSemaphore(n)
         self._lock = threading.Lock()
         self.now = self.most = self.taken = 0
+        self.holders: list[str] = []  #: the threads that took a slot, in order
 
     def __enter__(self):
         self._slots.acquire()
         with self._lock:
+            self.holders.append(threading.current_thread().name)
             self.now += 1
             self.taken += 1
             self.most = max(self.most, self.now)
@@ -276,6 +279,66 @@ def test_every_heavy_step_of_a_client_holds_one_of_the_jobs_slots(tmp_path, jobs
     assert res.ok, res
     assert slots.taken == 1 + 2 * len(FIXTURE_NOTEBOOKS) + 1
     assert 1 <= slots.most <= jobs and slots.now == 0
+
+
+def test_side_by_side_every_notebook_starts_before_any_pdf(tmp_path):
+    """Three notebooks, two at a time: the third takes its turn before the first PDF does
+    (a PDF can wait for a core; a notebook that starts late makes every later step late)."""
+    third = tmp_path / "notebooks" / "03_fixture_again.ipynb"
+    third.parent.mkdir()
+    shutil.copy(FIXTURE_NOTEBOOKS[0], third)
+    notebooks = [*FIXTURE_NOTEBOOKS, third]
+    slots = CountingSlots(2)
+    res = runner.run_client(FIXTURES / "runner_clients" / "alpha-sha", tmp_path / "out",
+                            notebooks=notebooks, parallel=2, slots=slots)
+    assert res.ok, res
+    steps = [name.split("_")[0] for name in slots.holders]
+    assert steps.count("gyomu-notebook") == len(notebooks)
+    assert steps.count("gyomu-export") == len(notebooks)
+    assert steps.index("gyomu-export") > max(
+        i for i, step in enumerate(steps) if step == "gyomu-notebook")
+
+
+def test_the_priority_gate_serves_lower_priorities_first_then_in_arrival_order():
+    gate = runner.PriorityGate(1)
+    served: list[str] = []
+    holding, release = threading.Event(), threading.Event()
+
+    def hold() -> None:
+        with gate.turn():
+            holding.set()
+            release.wait()
+
+    def wait(name: str, priority: int) -> None:
+        with gate.turn(priority):
+            served.append(name)
+
+    first = threading.Thread(target=hold)
+    first.start()
+    holding.wait()
+    waiters = []
+    for name, priority in [("pdf-1", 1), ("notebook-1", 0), ("pdf-2", 1), ("notebook-2", 0)]:
+        waiters.append(threading.Thread(target=wait, args=(name, priority)))
+        waiters[-1].start()
+        while len(gate._waiting) < len(waiters):  # queued before the next one comes
+            time.sleep(0.001)
+    release.set()
+    for t in [first, *waiters]:
+        t.join(5)
+    assert served == ["notebook-1", "notebook-2", "pdf-1", "pdf-2"]
+    # two turns at once: both holders are inside together
+    gate, inside = runner.PriorityGate(2), threading.Barrier(2, timeout=5)
+
+    def meet() -> None:
+        with gate.turn():
+            inside.wait()
+
+    pair = [threading.Thread(target=meet) for _ in range(2)]
+    for t in pair:
+        t.start()
+    for t in pair:
+        t.join(5)
+    assert not inside.broken
 
 
 def test_notebooks_start_longest_first_as_the_previous_report_timed_them(tmp_path):
