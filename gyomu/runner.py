@@ -541,7 +541,8 @@ def run_client(
     """Validate one client, run every notebook and swap in its report (see module doc).
 
     ``parallel`` notebooks run at once (each in its own fresh kernel; the notebooks are
-    independent), the longest expected first (:func:`expected_seconds`). ``slots``, a
+    independent), the longest expected first (:func:`expected_seconds`), and every notebook
+    takes its turn before any PDF (:class:`PriorityGate`). ``slots``, a
     semaphore shared with other runs, bounds the CPU-heavy steps (validating, executing a
     notebook, a PDF, combining) that run at once; None: no bound. ``progress(client,
     notebook, ok)`` is called after each notebook. Never raises for a problem of the
