@@ -12,6 +12,7 @@ from pathlib import Path
 
 import matplotlib
 import matplotlib_fontja  # noqa: F401  (registers IPAexGothic on import)
+import numpy as np
 import seaborn as sns
 from matplotlib import font_manager
 from matplotlib.backend_bases import register_backend
@@ -94,8 +95,6 @@ def rgb_png(pixels, dpi: float | None = None) -> bytes:
     """
     import zlib
 
-    import numpy as np
-
     rows = np.ascontiguousarray(pixels, dtype=np.uint8)
     height, width, _ = rows.shape
     flat = rows.reshape(height, width * 3)
@@ -127,8 +126,6 @@ class _OpaquePngCanvas(FigureCanvasAgg):
             self.print_png(filename_or_obj, metadata=metadata, pil_kwargs=pil_kwargs)
             return
         FigureCanvasAgg.draw(self)
-        import numpy as np
-
         data = rgb_png(np.asarray(self.buffer_rgba())[:, :, :3], dpi=self.figure.dpi)
         if hasattr(filename_or_obj, "write"):
             filename_or_obj.write(data)

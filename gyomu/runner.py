@@ -622,9 +622,11 @@ def run_client(
         res = NotebookResult(notebook=nb_path.stem, ok=False, seconds=0.0, executed=executed)
         nb = None
         try:
-            nb = execute_notebook(nb_path, executed, params, get_kernel(),
-                                  new_kernel=lambda: worker.kernel(tmp), release=release,
-                                  slots=_Turn(gate, 0, slots))
+            # side by side, a notebook's turn comes before any PDF's; its kernel starts then
+            with gate.turn(0) if gate is not None else contextlib.nullcontext():
+                nb = execute_notebook(nb_path, executed, params, get_kernel(),
+                                      new_kernel=lambda: worker.kernel(tmp), release=release,
+                                      slots=slots)
             res.ok = True
         except Exception as exc:  # noqa: BLE001 - one notebook's failure is reported
             res.cell, res.error = _executed_error(exc)
