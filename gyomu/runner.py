@@ -242,22 +242,11 @@ class PriorityGate:
                 self._cond.notify_all()
 
 
-class _Turn:
-    """A turn at ``gate`` (when given) with ``priority``, then one of the shared ``slots``."""
-
-    def __init__(self, gate: PriorityGate | None, priority: int, slots: Any) -> None:
-        self.gate, self.priority, self.slots = gate, priority, slots
-        self._held: list[contextlib.ExitStack] = []
-
-    def __enter__(self) -> None:
-        stack = contextlib.ExitStack()
-        if self.gate is not None:
-            stack.enter_context(self.gate.turn(self.priority))
-        stack.enter_context(_slot(self.slots))
-        self._held.append(stack)
-
-    def __exit__(self, *exc: object) -> None:
-        self._held.pop().close()
+@contextlib.contextmanager
+def _turn(gate: PriorityGate | None, priority: int, slots: Any = None):
+    """Hold a turn at ``gate`` (when given) with ``priority``, then one of ``slots``."""
+    with gate.turn(priority) if gate is not None else contextlib.nullcontext(), _slot(slots):
+        yield
 
 
 def expected_seconds(notebooks: list[Path], previous: Path | None = None) -> list[float]:
@@ -623,7 +612,7 @@ def run_client(
         nb = None
         try:
             # side by side, a notebook's turn comes before any PDF's; its kernel starts then
-            with gate.turn(0) if gate is not None else contextlib.nullcontext():
+            with _turn(gate, 0):
                 nb = execute_notebook(nb_path, executed, params, get_kernel(),
                                       new_kernel=lambda: worker.kernel(tmp), release=release,
                                       slots=slots)
@@ -636,7 +625,7 @@ def run_client(
             results[i] = res
             if res.ok and all(r is None or r.ok for r in results):  # never after a failure
                 exports[i] = pool.submit(_export_notebook, nb, nb_path.stem, tmp, footer_name,
-                                         _Turn(gate, 1, slots), processes)
+                                         _turn(gate, 1, slots), processes)
         if progress:
             progress(client_id, nb_path.stem, res.ok)
 
@@ -665,7 +654,7 @@ def run_client(
             except Exception as exc:  # noqa: BLE001
                 result.error = f"PDF/HTML の出力に失敗しました: {type(exc).__name__}: {exc}"
         if all(n.ok for n in result.notebooks) and not result.error:
-            with _Turn(gate, 1, slots):
+            with _turn(gate, 1, slots):
                 finish = (client.name, client.wave, client_id, tmp, parts, anon)
                 if processes is not None:
                     processes.submit(_finish, *finish).result()
