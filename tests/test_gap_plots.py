@@ -63,6 +63,21 @@ def test_kpi_panels_count_people_in_whole_numbers_and_keep_titles_apart():
             assert not title.overlaps(panel)
 
 
+def test_kpi_target_labels_sit_clear_of_the_dashed_line():
+    sample = gyomu.load_client(Path(__file__).resolve().parents[1] / "data" / "sample" / "kasou-denki")
+    table = gyomu.gap_table(sample).dropna(subset=["target"]).reset_index(drop=True)
+    fig = plot_kpi_targets(table)
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    panels = [ax for ax in fig.axes if ax.get_visible()]
+    assert len(panels) == len(table)
+    for ax, target in zip(panels, table["target"], strict=True):
+        (label,) = [t for t in ax.texts if t.get_text().startswith("目標")]
+        (line,) = [ln for ln in ax.get_lines() if ln.get_linestyle() == "--"]
+        line_top = ax.transData.transform((0, target))[1] + line.get_linewidth() / 2 * fig.dpi / 72
+        assert label.get_window_extent(renderer).y0 > line_top, ax.get_title()
+
+
 def test_kpi_panels_without_targets_say_so():
     fig = plot_kpi_targets(gyomu.gap_table(client(with_vision=False)))
     assert "目標が設定されていません" in texts(fig)
