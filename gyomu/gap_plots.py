@@ -28,7 +28,7 @@ MET, SHORT, FUTURE = "#2a9d8f", "#e76f51", "#8ab6d6"
 
 def plot_kpi_targets(
     data: pd.DataFrame, *, future: str | None = None, current: str = "current", ncols: int = 4,
-    figsize_per: tuple[float, float] = (2.6, 2.4),
+    figsize_per: tuple[float, float] = (2.4, 2.3),
 ) -> Figure:
     """One small panel per KPI: the current value (and ``future`` column, when given) as bars
     and the target as a dashed line. Bars are green when the target is met, orange when not.
@@ -65,7 +65,7 @@ def plot_kpi_targets(
         # just above the dashed line, on a light patch: legible over a bar too
         ax.annotate(f"目標 {format_kpi(row['kpi'], row['target'])}", (0.98, row["target"]),
                     xycoords=ax.get_yaxis_transform(), xytext=(0, 2), textcoords="offset points",
-                    ha="right", va="bottom", fontsize=7, color="#264653",
+                    ha="right", va="bottom", fontsize=8, color="#264653",
                     bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.85})
         ax.set_title(f"{row['label']}\n({DIRECTION_LABELS.get(row['direction'], '')})", fontsize=9)
         if row["kpi"].endswith("share") or row["kpi"] == "max_utilization":
@@ -218,23 +218,34 @@ def member_category_hours(client: Client, *, order: Sequence[str] | None = None)
 def plot_member_category_heatmaps(
     before: Client, after: Client, *, titles: tuple[str, str] = ("現状", "施策後"),
 ) -> Figure:
-    """Two member x 大分類 heatmaps of monthly hours side by side, on one colour scale."""
+    """Two member x 大分類 heatmaps of monthly hours, one above the other on one colour
+    scale (stacked, so the figure keeps a page's proportions and its labels stay legible
+    when printed)."""
     order = list(dict.fromkeys([*before.tasks["category"].astype(str), *after.tasks["category"].astype(str)]))
     a = member_category_hours(before, order=order)
     b = member_category_hours(after, order=order).reindex(index=a.index, columns=a.columns, fill_value=0.0)
     vmax = float(max(a.to_numpy().max(initial=0), b.to_numpy().max(initial=0))) or 1.0
-    fig, axes = plt.subplots(1, 2, figsize=(2.0 + 1.1 * len(a.columns) * 2, 1.2 + 0.45 * len(a)), sharey=True)
+    height = 1.6 + 2 * (0.3 + 0.3 * len(a))
+    fig = plt.figure(figsize=(2.4 + 0.75 * len(a.columns), height))
+    # fixed margins (no tight_layout, which cannot place the shared colour bar); saving
+    # with bbox_inches="tight" keeps the member names that reach past the left edge
+    grid = fig.add_gridspec(2, 2, width_ratios=[1, 0.03], wspace=0.04, hspace=0.25,
+                            left=0.2, right=0.9, top=1 - 0.75 / height, bottom=0.95 / height)
+    top = fig.add_subplot(grid[0, 0])
+    axes = [top, fig.add_subplot(grid[1, 0], sharex=top)]
+    scale = fig.add_subplot(grid[:, 1])
     for ax, table, title in zip(axes, (a, b), titles, strict=True):
         plotting.heatmap(table, ax=ax, cmap="YlOrRd", vmin=0, vmax=vmax, annot=True, fmt=".0f",
-                    annot_kws={"fontsize": 7}, cbar=ax is axes[1], cbar_kws={"label": "月間工数(時間)"},
-                    linewidths=0.5, linecolor="white")
-        ax.set_title(title)
-        ax.set_xlabel("大分類")
-        ax.tick_params(axis="x", labelrotation=45, labelsize=8)
-    axes[0].set_ylabel("メンバー")
-    axes[1].set_ylabel("")
-    fig.suptitle("メンバー × 大分類の工数")
-    fig.tight_layout()
+                         annot_kws={"fontsize": 8}, cbar=ax is axes[1], cbar_ax=scale,
+                         cbar_kws={"label": "月間工数(時間)"}, linewidths=0.5, linecolor="white")
+        ax.set_title(title, fontsize=10)
+        ax.set_ylabel("メンバー")
+        ax.tick_params(axis="y", labelsize=8)
+    top.set_xlabel("")
+    top.tick_params(axis="x", labelbottom=False)
+    axes[1].set_xlabel("大分類")
+    axes[1].tick_params(axis="x", labelrotation=30, labelsize=8)
+    fig.suptitle("メンバー × 大分類の工数", y=1 - 0.15 / height)
     return fig
 
 

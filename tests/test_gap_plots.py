@@ -122,6 +122,27 @@ def test_heatmaps_before_after_share_scale():
     fig.canvas.draw()
 
 
+def printed_min_pt(fig) -> float:
+    """The smallest text of ``fig`` in pt once the figure is fitted to the A4 text width
+    of the handouts (182 mm)."""
+    scale = min(1.0, 182 / 25.4 / fig.get_size_inches()[0])
+    fig.canvas.draw()
+    return scale * min(t.get_fontsize() for t in fig.findobj(matplotlib.text.Text)
+                       if t.get_visible() and t.get_text())
+
+
+def test_gap_charts_print_legibly_on_a4():
+    """No text of the gap charts prints below 5.5 pt in the handouts."""
+    sample = gyomu.load_client(Path(__file__).resolve().parents[1] / "data" / "sample" / "kasou-denki")
+    future = gyomu.simulate(sample)
+    heatmaps = plot_member_category_heatmaps(sample, future)
+    assert printed_min_pt(heatmaps) >= 5.5
+    rows = {t.get_text() for ax in heatmaps.axes[:2] for t in ax.get_yticklabels()}
+    assert len(rows) == len(sample.members)  # both panels name every member
+    assert printed_min_pt(plot_kpi_targets(gyomu.gap_table(sample))) >= 5.5
+    assert printed_min_pt(plot_kpi_targets(kpi_comparison(sample, future), future="future")) >= 5.5
+
+
 def test_wave_trend_draws_one_line_per_kpi():
     c = client()
     ax = plot_wave_trend(wave_kpis(c), kpis=["strategic_share", "person_dependent_share"])
