@@ -376,6 +376,10 @@ def _widths_for_fewest_lines(lines: list[list[list[float]]], floor: list[float],
     return [float(w) for w in widths]
 
 
+#: Tables with at most this many body rows are kept on one page (moved whole, not split).
+SHORT_TABLE_ROWS = 12
+
+
 def fit_tables(body: str) -> str:
     """Give every table a fixed layout with estimated column widths that fit an A4 page.
 
@@ -400,6 +404,8 @@ def fit_tables(body: str) -> str:
         keep_units = all(w >= u - 1e-6 for w, u in  # not so if squeezed below them
                          zip(widths, _unit_widths(parser.rows[:head], len(widths)), strict=True))
         style = f"table-layout:fixed;width:{sum(widths):.2f}em"
+        if len(parser.rows) - head <= SHORT_TABLE_ROWS:  # a short table moves whole
+            style += ";break-inside:avoid"
         open_tag = m.group(1)
         if "style=" in open_tag:
             open_tag = re.sub(r'style="', f'style="{style};', open_tag, count=1)

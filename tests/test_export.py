@@ -309,3 +309,25 @@ def test_a_headers_unit_is_printed_whole_in_a_table_too_wide_for_the_page(tmp_pa
     # where the columns all fit, a header keeps its unit on its line
     small = [[("工数(時間/月)", 1)], [("1.0", 1)]]
     assert export.column_widths(small) == [export._text_em("工数(時間/月)") + export.CELL_PAD_EM]
+
+
+def test_a_short_table_moves_whole_to_the_next_page_and_a_long_one_splits(tmp_path):
+    """A table of a few rows that starts near the foot of a page is not cut after its first
+    rows; a table longer than a page still flows over pages."""
+    filler = "".join(f"<p>{'業務の棚卸しの結果を説明する文章です。' * 6}</p>" for _ in range(10))
+
+    def rows(tag: str, n: int) -> str:
+        return "".join(f"<tr><td>{tag}{i:02d}</td><td>総務課長</td></tr>" for i in range(n))
+
+    head = "<thead><tr><th>施策</th><th>責任者</th></tr></thead>"
+    short = f"<table>{head}<tbody>{rows('短', export.SHORT_TABLE_ROWS)}</tbody></table>"
+    long = f"<table>{head}<tbody>{rows('長', 60)}</tbody></table>"
+    html = export.page_html(export.fit_tables(filler + short + long), title="表", print_css=True,
+                            font_css=export._font_face())
+    pdf = export.html_to_pdf(html, tmp_path / "tables.pdf", numbers=False)
+    pages = [p.extract_text() for p in PdfReader(str(pdf.path)).pages]
+    short_pages = {i for i, text in enumerate(pages) if "短" in text}
+    long_pages = {i for i, text in enumerate(pages) if "長" in text}
+    assert "短" not in pages[0]  # page 1 has room for 9 of its rows only (split without the rule)
+    assert len(short_pages) == 1, short_pages
+    assert len(long_pages) > 1, long_pages
