@@ -34,6 +34,11 @@ def _close():
     plt.close("all")
 
 
+def kasou_denki():
+    """The fictional sample client data/sample/kasou-denki."""
+    return gyomu.load_client(Path(__file__).resolve().parents[1] / "data" / "sample" / "kasou-denki")
+
+
 def texts(fig) -> str:
     return " ".join(t.get_text() for t in fig.findobj(matplotlib.text.Text))
 
@@ -49,7 +54,7 @@ def test_kpi_panels_one_per_target_with_future():
 
 
 def test_kpi_panels_count_people_in_whole_numbers_and_keep_titles_apart():
-    sample = gyomu.load_client(Path(__file__).resolve().parents[1] / "data" / "sample" / "kasou-denki")
+    sample = kasou_denki()
     fig = plot_kpi_targets(gyomu.gap_table(sample))
     fig.canvas.draw()
     panels = {ax.get_title().split("\n")[0]: ax for ax in fig.axes if ax.get_visible()}
@@ -64,7 +69,7 @@ def test_kpi_panels_count_people_in_whole_numbers_and_keep_titles_apart():
 
 
 def test_kpi_target_labels_sit_clear_of_the_dashed_line():
-    sample = gyomu.load_client(Path(__file__).resolve().parents[1] / "data" / "sample" / "kasou-denki")
+    sample = kasou_denki()
     table = gyomu.gap_table(sample).dropna(subset=["target"]).reset_index(drop=True)
     fig = plot_kpi_targets(table)
     fig.canvas.draw()
@@ -133,7 +138,7 @@ def printed_min_pt(fig) -> float:
 
 def test_gap_charts_print_legibly_on_a4():
     """No text of the gap charts prints below 5.5 pt in the handouts."""
-    sample = gyomu.load_client(Path(__file__).resolve().parents[1] / "data" / "sample" / "kasou-denki")
+    sample = kasou_denki()
     future = gyomu.simulate(sample)
     heatmaps = plot_member_category_heatmaps(sample, future)
     assert printed_min_pt(heatmaps) >= 5.5
